@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every check prognos has: installs what is missing, then
+#   1. builds tests, examples and benchmarks with g++ (C++17, warnings as errors) and runs the
+#      test suite;
+#   2. builds the tests with clang as C++20 under AddressSanitizer and UndefinedBehaviorSanitizer
+#      and runs them again;
+#   3. builds consumer projects against prognos through add_subdirectory, FetchContent and
+#      find_package after an install;
+#   4. checks formatting with clang-format.
+# Build trees go to build/ci-* in the source tree. Exits non-zero on the first failure.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/deps.sh
+prognos_install_deps
+
+jobs="$(nproc)"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "g++ C++17 release build: tests, examples, benchmarks"
+cmake -S . -B build/ci-gcc -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+    -DCMAKE_CXX_STANDARD=17 -DPROGNOS_WARNINGS_AS_ERRORS=ON -DPROGNOS_BUILD_BENCHMARKS=ON >/dev/null
+cmake --build build/ci-gcc -j"$jobs"
+ctest --test-dir build/ci-gcc --output-on-failure -j"$jobs"
+
+step "clang C++20 build under AddressSanitizer + UndefinedBehaviorSanitizer"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+cmake -S . -B build/ci-clang-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_STANDARD=20 -DPROGNOS_WARNINGS_AS_ERRORS=ON -DPROGNOS_BUILD_EXAMPLES=OFF \
+    -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
+cmake --build build/ci-clang-asan -j"$jobs"
+ctest --test-dir build/ci-clang-asan --output-on-failure -j"$jobs"
+
+step "consumer projects: add_subdirectory, FetchContent, find_package after install"
+bash tests/packaging/run.sh "$root" "$root/build/ci-packaging"
+
+step "formatting (clang-format, 100 columns)"
+git ls-files 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' 'examples/*.hpp' \
+    'bench/*.cpp' 'bench/*.hpp' | xargs clang-format --dry-run -Werror
+
+echo
+echo "prognos: all checks passed"
