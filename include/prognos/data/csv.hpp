@@ -241,8 +241,8 @@ public:
             s = false;
         }
         stop_[static_cast<unsigned char>(options.delimiter)] = true;
-        stop_['\n'] = true;
-        stop_['\r'] = true;
+        stop_[static_cast<unsigned char>('\n')] = true;
+        stop_[static_cast<unsigned char>('\r')] = true;
         trim_space_ = options.trim_whitespace && options.delimiter != ' ';
         trim_tab_ = options.trim_whitespace && options.delimiter != '\t';
     }
