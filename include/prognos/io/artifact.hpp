@@ -54,19 +54,6 @@ struct ArtifactInfo {
     nlohmann::json metadata; ///< whatever the saver passed (metrics, data set, notes)
 };
 
-/// Names a stored object's type in the artifact, so loading into a different type fails with a
-/// clear message instead of a confusing missing-field error. Specialise it for your own types;
-/// prognos' types provide `static const char* type_name()`.
-template <class T, class = void>
-struct type_name {
-    static std::string get() { return "unnamed"; }
-};
-
-template <class T>
-struct type_name<T, std::void_t<decltype(T::type_name())>> {
-    static std::string get() { return T::type_name(); }
-};
-
 namespace detail {
 
 inline std::uint64_t fnv1a64(std::string_view bytes) noexcept {
@@ -108,7 +95,7 @@ std::string to_artifact_bytes(const T& object,
     nlohmann::json body;
     body["format_version"] = artifact_format_version;
     body["library_version"] = PROGNOS_VERSION_STRING;
-    body["kind"] = type_name<T>::get();
+    body["kind"] = type_name_of<T>();
     body["metadata"] = metadata;
     body["object"] = to_json(object);
     const std::string payload = detail::encode_body(body, encoding);
@@ -190,7 +177,7 @@ ArtifactInfo from_artifact_bytes(std::string_view bytes, T& object, const std::s
         info.format_version = format_version;
         auto it = body.find("metadata");
         info.metadata = it == body.end() ? nlohmann::json::object() : *it;
-        const std::string expected = type_name<T>::get();
+        const std::string expected = type_name_of<T>();
         if (info.kind != expected) {
             detail::corrupt(
                 source, "artifact holds a " + info.kind + " but a " + expected + " was asked for");
