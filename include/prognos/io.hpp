@@ -6,3 +6,4 @@
 
 #include <prognos/io/artifact.hpp>
 #include <prognos/io/json_archive.hpp>
+#include <prognos/io/json_rows.hpp>
