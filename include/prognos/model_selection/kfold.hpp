@@ -56,12 +56,17 @@ public:
         std::uint64_t random_state = 0; ///< Seed for the shuffle; unused without shuffle.
     };
 
+    /// Default parameters: 5 folds, no shuffle.
+    KFold()
+        : KFold(Params{}) {}
+
     /// @throws invalid_argument if n_splits < 2.
-    explicit KFold(Params params = {})
+    explicit KFold(Params params)
         : params_(params) {
         detail::check_n_splits(params_.n_splits, "KFold");
     }
 
+    /// The parameters given at construction.
     const Params& params() const noexcept { return params_; }
 
     /**
@@ -117,12 +122,17 @@ public:
         std::uint64_t random_state = 0; ///< Seed for the shuffle; unused without shuffle.
     };
 
+    /// Default parameters: 5 folds, no shuffle.
+    StratifiedKFold()
+        : StratifiedKFold(Params{}) {}
+
     /// @throws invalid_argument if n_splits < 2.
-    explicit StratifiedKFold(Params params = {})
+    explicit StratifiedKFold(Params params)
         : params_(params) {
         detail::check_n_splits(params_.n_splits, "StratifiedKFold");
     }
 
+    /// The parameters given at construction.
     const Params& params() const noexcept { return params_; }
 
     /// The folds of the rows of y.
