@@ -72,6 +72,16 @@ struct roc_auc_callable_without_label<
                                           std::declval<const Vector&>()))>> : std::true_type {};
 
 template <class Labels, class = void>
+struct roc_auc_callable_with_int : std::false_type {};
+
+// roc_auc(strings, score, 0) must not compile: 0 would convert to a null std::string.
+template <class Labels>
+struct roc_auc_callable_with_int<
+    Labels,
+    std::void_t<decltype(prognos::roc_auc(
+        std::declval<const Labels&>(), std::declval<const Vector&>(), 0))>> : std::true_type {};
+
+template <class Labels, class = void>
 struct ap_callable_without_label : std::false_type {};
 
 template <class Labels>
@@ -127,6 +137,8 @@ TEST_CASE("case 008 string labels need an explicit positive label", "[metrics][r
     STATIC_REQUIRE_FALSE(roc_auc_callable_without_label<std::vector<std::string>>::value);
     STATIC_REQUIRE_FALSE(ap_callable_without_label<std::vector<std::string>>::value);
     STATIC_REQUIRE(roc_auc_callable_without_label<IntVector>::value);
+    STATIC_REQUIRE_FALSE(roc_auc_callable_with_int<std::vector<std::string>>::value);
+    STATIC_REQUIRE(roc_auc_callable_with_int<IntVector>::value);
     // A positive label that is not among the labels is an error naming both.
     REQUIRE_THROWS_WITH(prognos::roc_auc(y, score, "failure"),
                         ptest::contains("positive_label 'failure' does not occur in y_true "

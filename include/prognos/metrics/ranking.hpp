@@ -267,6 +267,10 @@ inline double roc_auc(const std::vector<std::string>& y_true,
 /// String labels have no default positive class: pass it, e.g. roc_auc(y, score, "fail").
 double roc_auc(const std::vector<std::string>& y_true, const Vector& y_score) = delete;
 
+/// A number is no positive label for string labels (and a literal 0 would otherwise convert to
+/// a null std::string).
+double roc_auc(const std::vector<std::string>& y_true, const Vector& y_score, int) = delete;
+
 /**
  * Average precision: the step-wise area under the precision-recall curve, sum over thresholds
  * of (R_k - R_{k-1}) P_k, with no interpolation (scikit-learn's average_precision_score).
@@ -292,6 +296,10 @@ inline double average_precision(const std::vector<std::string>& y_true,
 
 /// String labels have no default positive class: pass it.
 double average_precision(const std::vector<std::string>& y_true, const Vector& y_score) = delete;
+
+/// A number is no positive label for string labels.
+double
+average_precision(const std::vector<std::string>& y_true, const Vector& y_score, int) = delete;
 
 /// The ROC curve at every distinct score. Same requirements as roc_auc().
 inline RocCurve roc_curve(const IntVector& y_true, const Vector& y_score, int positive_label = 1) {
