@@ -28,6 +28,9 @@ public:
         std::vector<std::string> drop; ///< columns to drop; the rest keep their order
     };
 
+    /// The name artifacts store this type under.
+    static const char* type_name() { return "ColumnSelector"; }
+
     ColumnSelector() = default;
 
     explicit ColumnSelector(const Params& params)

@@ -35,6 +35,9 @@ public:
         bool clip = false;
     };
 
+    /// The name artifacts store this type under.
+    static const char* type_name() { return "MinMaxScaler"; }
+
     MinMaxScaler() = default;
 
     explicit MinMaxScaler(const Params& params)

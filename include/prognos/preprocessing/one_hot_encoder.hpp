@@ -45,6 +45,9 @@ public:
         HandleUnknown handle_unknown = HandleUnknown::error;
     };
 
+    /// The name artifacts store this type under.
+    static const char* type_name() { return "OneHotEncoder"; }
+
     OneHotEncoder() = default;
 
     explicit OneHotEncoder(const Params& params)

@@ -55,6 +55,9 @@ public:
         bool keep_empty_features = false;
     };
 
+    /// The name artifacts store this type under.
+    static const char* type_name() { return "SimpleImputer"; }
+
     SimpleImputer() = default;
 
     explicit SimpleImputer(const Params& params)

@@ -37,6 +37,9 @@ public:
         bool with_std = true;  ///< divide by the standard deviation
     };
 
+    /// The name artifacts store this type under.
+    static const char* type_name() { return "StandardScaler"; }
+
     StandardScaler() = default;
 
     explicit StandardScaler(const Params& params)
