@@ -30,6 +30,7 @@
 /// The archive types themselves live in prognos/io, which is the only module that knows the
 /// file format.
 
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -45,5 +46,23 @@ struct is_serializable<
     Archive,
     std::void_t<decltype(std::declval<T&>().serialize(std::declval<Archive&>()))>>
     : std::true_type {};
+
+/// The name a type is stored under in artifacts: T::type_name() where T provides
+/// `static const char* type_name()`, as every prognos estimator and transformer does.
+/// Loading checks it, so reading a file into the wrong type fails with a clear message.
+template <class T, class = void>
+struct type_name_trait {
+    static std::string get() { return "unnamed"; }
+};
+
+template <class T>
+struct type_name_trait<T, std::void_t<decltype(T::type_name())>> {
+    static std::string get() { return T::type_name(); }
+};
+
+template <class T>
+std::string type_name_of() {
+    return type_name_trait<T>::get();
+}
 
 } // namespace prognos

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace prognos {
 

@@ -10,6 +10,7 @@
 /// the missing marker. Two tables may list the same categories in different orders; encoders
 /// therefore match categories by their text, never by code.
 
+#include <prognos/core/archive.hpp>
 #include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
 
@@ -170,6 +171,19 @@ struct ColumnSchema {
     std::string name;
     ColumnType type = ColumnType::numeric;
     std::vector<std::string> categories;
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        std::string kind = to_string(type);
+        ar("name", name);
+        ar("type", kind);
+        ar("categories", categories);
+        if (Archive::loading) {
+            ar.require(kind == "numeric" || kind == "categorical",
+                       "column type must be numeric or categorical, not '" + kind + "'");
+            type = kind == "numeric" ? ColumnType::numeric : ColumnType::categorical;
+        }
+    }
 };
 
 /// What a table looked like: the columns, in order. A fitted pipeline keeps the schema of its
@@ -196,6 +210,17 @@ struct Schema {
             }
         }
         return columns.size();
+    }
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar.nested_list("columns", columns);
+        if (Archive::loading) {
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                ar.require(find(columns[i].name) == i,
+                           "column name '" + columns[i].name + "' appears twice");
+            }
+        }
     }
 };
 
