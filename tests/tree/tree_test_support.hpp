@@ -1,208 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Helpers for the tree and ensemble tests: a small in-memory archive implementing the
-// core/archive.hpp contract (until the JSON archive lands, and to compare saved state byte by
-// byte), a reader for the numeric case files, and the JSON fixture loader.
+// Helpers for the tree and ensemble tests: saving and loading through the JSON archive, a
+// reader for the numeric case files, and the JSON fixture loader.
 
 #include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
+#include <prognos/io/json_archive.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
-#include <cstring>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace ptest {
 
-/// Saved state: one byte string per field path ("trees/3/left").
-using ArchiveStore = std::map<std::string, std::string>;
-
-namespace detail {
-
-template <class T>
-void put(std::string& out, const T& v) {
-    static_assert(std::is_arithmetic<T>::value, "arithmetic only");
-    out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-template <class T>
-T take(const std::string& in, std::size_t& pos, const std::string& key) {
-    if (pos + sizeof(T) > in.size()) {
-        throw prognos::parse_error("test archive: field " + key + " is truncated");
-    }
-    T v;
-    std::memcpy(&v, in.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-}
-
-} // namespace detail
-
-/// Writes fields into an ArchiveStore.
-class SaveArchive {
-public:
-    static constexpr bool loading = false;
-
-    explicit SaveArchive(ArchiveStore& store, std::string prefix = "")
-        : store_(store)
-        , prefix_(std::move(prefix)) {}
-
-    template <class T>
-    void operator()(const char* name, T& value) {
-        std::string bytes;
-        encode(bytes, value);
-        store_[prefix_ + name] = bytes;
-    }
-
-    template <class T>
-    void nested(const char* name, T& object) {
-        SaveArchive sub(store_, prefix_ + name + "/");
-        object.serialize(sub);
-    }
-
-    template <class T>
-    void nested_list(const char* name, std::vector<T>& objects) {
-        std::uint64_t n = objects.size();
-        (*this)((std::string(name) + "#size").c_str(), n);
-        for (std::size_t i = 0; i < objects.size(); ++i) {
-            SaveArchive sub(store_, prefix_ + name + "/" + std::to_string(i) + "/");
-            objects[i].serialize(sub);
-        }
-    }
-
-    void require(bool, const std::string&) {}
-
-private:
-    template <class T>
-    static void encode(std::string& out, const T& v) {
-        if constexpr (std::is_arithmetic<T>::value) {
-            detail::put(out, v);
-        } else if constexpr (std::is_same<T, std::string>::value) {
-            detail::put(out, static_cast<std::uint64_t>(v.size()));
-            out += v;
-        } else if constexpr (std::is_base_of<Eigen::EigenBase<T>, T>::value) {
-            detail::put(out, static_cast<std::int64_t>(v.rows()));
-            detail::put(out, static_cast<std::int64_t>(v.cols()));
-            for (prognos::Index k = 0; k < v.size(); ++k) {
-                detail::put(out, v.data()[k]);
-            }
-        } else {
-            detail::put(out, static_cast<std::uint64_t>(v.size()));
-            for (const auto& e : v) {
-                encode(out, e);
-            }
-        }
-    }
-
-    ArchiveStore& store_;
-    std::string prefix_;
-};
-
-/// Reads fields back from an ArchiveStore; require() throws parse_error naming the path.
-class LoadArchive {
-public:
-    static constexpr bool loading = true;
-
-    explicit LoadArchive(const ArchiveStore& store, std::string prefix = "")
-        : store_(store)
-        , prefix_(std::move(prefix)) {}
-
-    template <class T>
-    void operator()(const char* name, T& value) {
-        const std::string key = prefix_ + name;
-        const auto it = store_.find(key);
-        if (it == store_.end()) {
-            throw prognos::parse_error("test archive: missing field " + key);
-        }
-        std::size_t pos = 0;
-        decode(it->second, pos, key, value);
-    }
-
-    template <class T>
-    void nested(const char* name, T& object) {
-        LoadArchive sub(store_, prefix_ + name + "/");
-        object.serialize(sub);
-    }
-
-    template <class T>
-    void nested_list(const char* name, std::vector<T>& objects) {
-        std::uint64_t n = 0;
-        (*this)((std::string(name) + "#size").c_str(), n);
-        objects.assign(n, T{});
-        for (std::size_t i = 0; i < objects.size(); ++i) {
-            LoadArchive sub(store_, prefix_ + name + "/" + std::to_string(i) + "/");
-            objects[i].serialize(sub);
-        }
-    }
-
-    void require(bool condition, const std::string& message) {
-        if (!condition) {
-            throw prognos::parse_error("test archive: " + (prefix_.empty() ? "" : prefix_ + ": ") +
-                                       message);
-        }
-    }
-
-private:
-    template <class T>
-    static void decode(const std::string& in, std::size_t& pos, const std::string& key, T& v) {
-        if constexpr (std::is_arithmetic<T>::value) {
-            v = detail::take<T>(in, pos, key);
-        } else if constexpr (std::is_same<T, std::string>::value) {
-            const auto n = detail::take<std::uint64_t>(in, pos, key);
-            v = in.substr(pos, n);
-            pos += n;
-        } else if constexpr (std::is_base_of<Eigen::EigenBase<T>, T>::value) {
-            const auto r = detail::take<std::int64_t>(in, pos, key);
-            const auto c = detail::take<std::int64_t>(in, pos, key);
-            v.resize(r, c);
-            for (prognos::Index k = 0; k < v.size(); ++k) {
-                v.data()[k] = detail::take<typename T::Scalar>(in, pos, key);
-            }
-        } else {
-            const auto n = detail::take<std::uint64_t>(in, pos, key);
-            v.assign(n, typename T::value_type{});
-            for (auto& e : v) {
-                decode(in, pos, key, e);
-            }
-        }
-    }
-
-    const ArchiveStore& store_;
-    std::string prefix_;
-};
-
-/// Saves `model` into a fresh store.
+/// Saved state of a model, through the library's JSON archive.
 template <class Model>
-ArchiveStore save(Model& model) {
-    ArchiveStore store;
-    SaveArchive ar(store);
-    model.serialize(ar);
-    return store;
+nlohmann::json save(const Model& model) {
+    return prognos::io::to_json(model);
 }
 
-/// Loads a model of type Model from `store`.
+/// Loads a model of type Model from its JSON form.
 template <class Model>
-Model load(const ArchiveStore& store) {
-    Model model;
-    LoadArchive ar(store);
-    model.serialize(ar);
-    return model;
-}
-
-/// Replaces the field `key` of `store` with the encoding of `value`.
-template <class T>
-void overwrite(ArchiveStore& store, const std::string& key, T value) {
-    ArchiveStore one;
-    SaveArchive ar(one);
-    ar("x", value);
-    store.at(key) = one.at("x");
+Model load(const nlohmann::json& saved) {
+    return prognos::io::from_json<Model>(saved);
 }
 
 /// A numeric CSV with a header row: every column of every row, as a matrix.
@@ -245,6 +69,35 @@ inline prognos::Matrix read_numeric_csv(const std::string& path, std::vector<std
         *header = names;
     }
     return M;
+}
+
+/// Case 015's input: temp and vibration of 12 rows whose status column reads "normal" in
+/// every row (checked here); callers encode that single class as an int of their choice.
+inline prognos::Matrix read_case015_features() {
+    const std::string path =
+        std::string(PROGNOS_TEST_DATA_DIR) + "/cases/015-classifier-single-class/input.csv";
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    if (line != "temp,vibration,status") {
+        throw prognos::parse_error("unexpected header in " + path);
+    }
+    std::vector<std::vector<double>> rows;
+    while (std::getline(in, line)) {
+        const auto c1 = line.find(',');
+        const auto c2 = line.find(',', c1 + 1);
+        if (line.substr(c2 + 1) != "normal") {
+            throw prognos::parse_error("status other than normal in " + path);
+        }
+        rows.push_back(
+            {std::stod(line.substr(0, c1)), std::stod(line.substr(c1 + 1, c2 - c1 - 1))});
+    }
+    prognos::Matrix X(static_cast<prognos::Index>(rows.size()), 2);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        X(static_cast<prognos::Index>(i), 0) = rows[i][0];
+        X(static_cast<prognos::Index>(i), 1) = rows[i][1];
+    }
+    return X;
 }
 
 /// A JSON fixture file.
