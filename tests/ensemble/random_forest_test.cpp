@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <prognos/core/random.hpp>
 #include <prognos/ensemble.hpp>
+#include <prognos/io/artifact.hpp>
 #include <prognos/tree.hpp>
 
 #include <atomic>
@@ -58,7 +59,7 @@ TEST_CASE("Case 013 forest is bit-identical across thread counts and runs", "[en
     reference.fit(d.X, d.y);
     const Matrix proba = reference.predict_proba(d.X);
     const IntVector labels = reference.predict(d.X);
-    const std::string saved = ptest::save(reference).dump();
+    const std::string saved = prognos::io::to_artifact_bytes(reference);
     for (int n_jobs : {1, 2, 4, 8}) {
         for (int run = 0; run < 2; ++run) {
             INFO("n_jobs " << n_jobs << " run " << run);
@@ -68,13 +69,20 @@ TEST_CASE("Case 013 forest is bit-identical across thread counts and runs", "[en
             REQUIRE(forest.predict_proba(d.X) == proba);
             REQUIRE(forest.predict(d.X) == labels);
             REQUIRE(forest.trees() == reference.trees());
-            REQUIRE(ptest::save(forest).dump() == saved);
+            // The saved artifact, byte for byte (n_jobs is not part of it).
+            REQUIRE(prognos::io::to_artifact_bytes(forest) == saved);
         }
     }
     RandomForestClassifier other = case013_forest(4, 43);
     other.fit(d.X, d.y);
     REQUIRE(other.trees() != reference.trees());
     REQUIRE(other.predict_proba(d.X) != proba);
+    REQUIRE(prognos::io::to_artifact_bytes(other) != saved);
+
+    // The artifact loads back to the same probabilities, bit for bit.
+    RandomForestClassifier loaded;
+    prognos::io::from_artifact_bytes(saved, loaded, "case013");
+    REQUIRE(loaded.predict_proba(d.X) == proba);
 }
 
 TEST_CASE("Each tree depends only on the seed and its index", "[ensemble][forest]") {

@@ -204,6 +204,9 @@ public:
 
     RandomForestClassifier() = default;
 
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "RandomForestClassifier"; }
+
     /// A forest with the given hyper-parameters (checked at fit).
     explicit RandomForestClassifier(Params params)
         : params_(std::move(params)) {}
@@ -431,6 +434,9 @@ public:
     };
 
     RandomForestRegressor() = default;
+
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "RandomForestRegressor"; }
 
     /// A forest with the given hyper-parameters (checked at fit).
     explicit RandomForestRegressor(Params params)

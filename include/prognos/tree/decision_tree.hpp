@@ -76,6 +76,9 @@ public:
 
     DecisionTreeClassifier() = default;
 
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "DecisionTreeClassifier"; }
+
     /// A tree with the given hyper-parameters (checked at fit).
     explicit DecisionTreeClassifier(Params params)
         : params_(std::move(params)) {}
@@ -274,6 +277,9 @@ public:
     };
 
     DecisionTreeRegressor() = default;
+
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "DecisionTreeRegressor"; }
 
     /// A tree with the given hyper-parameters (checked at fit).
     explicit DecisionTreeRegressor(Params params)
