@@ -16,6 +16,13 @@
 /// feature: the midpoint a/2 + b/2 in double (halving first cannot overflow), replaced by a
 /// when rounding puts it at b or outside [a, b). Training rows therefore go to exactly the side
 /// the split counted them on, and a query equal to a stored threshold goes left.
+///
+/// Ties between candidate splits of exactly equal quality go to the first one found: the lowest
+/// feature index when every feature is examined (else the first drawn), and the lowest
+/// threshold within a feature. scikit-learn visits features in random order, so on such ties
+/// the two may grow different, equally good trees. A regression node counts as pure only when
+/// all its targets are equal; scikit-learn also stops when the computed variance is below
+/// machine epsilon, so on nearly constant targets prognos may split further.
 
 #include <prognos/core/random.hpp>
 #include <prognos/core/types.hpp>
