@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// prognos in the peer benchmark table of ../shared/peers (see its README, "Adding prognos to
+// the table"):
+//
+//     prognos_peer MODEL TRAIN.csv TEST.csv        MODEL: dt | rf | svm | mlp
+//
+// Reads the harness's split files (header row, numeric features, 0/1 label last), trains with
+// the harness's settings and prints one line `RESULT {json}`. Models prognos does not have yet
+// print a RESULT with status "unsupported". Timing follows the harness: fit includes copying
+// the rows into a prognos::Matrix, batch predict includes building the test matrix, and
+// single-row latency is 1000 individually timed predict_row calls after 50 warm-up calls,
+// cycling through the test rows, reported as the 50th / 99th percentile in microseconds.
+
+#include <prognos/ensemble/random_forest.hpp>
+#include <prognos/tree/decision_tree.hpp>
+#include <prognos/version.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Rows of a split file: features row-major, labels apart.
+struct Rows {
+    int n = 0;
+    int d = 0;
+    std::vector<double> x;
+    std::vector<int> y;
+};
+
+Rows read_split(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error("cannot open " + path);
+    }
+    std::string line;
+    std::getline(in, line);
+    Rows r;
+    r.d = static_cast<int>(std::count(line.begin(), line.end(), ','));
+    std::vector<double> vals;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        if (line.empty()) {
+            continue;
+        }
+        vals.clear();
+        const char* p = line.c_str();
+        char* end = nullptr;
+        for (;;) {
+            vals.push_back(std::strtod(p, &end));
+            if (end == p) {
+                throw std::runtime_error("bad number in " + path + ": " + line);
+            }
+            if (*end != ',') {
+                break;
+            }
+            p = end + 1;
+        }
+        if (static_cast<int>(vals.size()) != r.d + 1) {
+            throw std::runtime_error("wrong column count in " + path + ": " + line);
+        }
+        r.x.insert(r.x.end(), vals.begin(), vals.end() - 1);
+        r.y.push_back(static_cast<int>(std::lround(vals.back())));
+        ++r.n;
+    }
+    return r;
+}
+
+prognos::Matrix to_matrix(const Rows& r) {
+    prognos::Matrix X(r.n, r.d);
+    for (int i = 0; i < r.n; ++i) {
+        for (int j = 0; j < r.d; ++j) {
+            X(i, j) = r.x[static_cast<std::size_t>(i) * r.d + j];
+        }
+    }
+    return X;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// numpy's default (linear) percentile, q in [0, 100].
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double k = (static_cast<double>(v.size()) - 1) * q / 100.0;
+    const auto lo = static_cast<std::size_t>(std::floor(k));
+    const auto hi = static_cast<std::size_t>(std::ceil(k));
+    return v[lo] + (v[hi] - v[lo]) * (k - static_cast<double>(lo));
+}
+
+struct Latency {
+    double p50 = NAN;
+    double p99 = NAN;
+};
+
+// 50 warm-up calls, then 1000 calls each timed alone; rows cycle through the test set.
+Latency single_row_latency(int n_rows, const std::function<double(int)>& call) {
+    volatile double sink = 0;
+    for (int k = 0; k < 50; ++k) {
+        sink = sink + call(k % n_rows);
+    }
+    std::vector<double> us(1000);
+    for (int k = 0; k < 1000; ++k) {
+        const int i = (k + 50) % n_rows;
+        const auto t0 = std::chrono::steady_clock::now();
+        const double r = call(i);
+        const auto t1 = std::chrono::steady_clock::now();
+        sink = sink + r;
+        us[static_cast<std::size_t>(k)] =
+            std::chrono::duration<double, std::micro>(t1 - t0).count();
+    }
+    return {percentile(us, 50), percentile(us, 99)};
+}
+
+struct Scores {
+    double accuracy = NAN;
+    double f1 = NAN;
+    double auc = NAN;
+};
+
+// Accuracy, F1 of class 1, and ROC-AUC as the Mann-Whitney statistic with tied scores sharing
+// their average rank.
+Scores
+score(const std::vector<int>& y, const std::vector<int>& pred, const std::vector<double>& s) {
+    Scores out;
+    long tp = 0, fp = 0, fn = 0, correct = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        correct += y[i] == pred[i];
+        tp += y[i] == 1 && pred[i] == 1;
+        fp += y[i] != 1 && pred[i] == 1;
+        fn += y[i] == 1 && pred[i] != 1;
+    }
+    out.accuracy = static_cast<double>(correct) / static_cast<double>(y.size());
+    out.f1 = tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    std::vector<std::size_t> order(y.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::sort(
+        order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s[a] < s[b]; });
+    double positive_rank_sum = 0;
+    double n_pos = 0;
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && s[order[j]] == s[order[i]]) {
+            ++j;
+        }
+        const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+        for (std::size_t k = i; k < j; ++k) {
+            if (y[order[k]] == 1) {
+                positive_rank_sum += rank;
+                n_pos += 1;
+            }
+        }
+        i = j;
+    }
+    const double n_neg = static_cast<double>(y.size()) - n_pos;
+    if (n_pos > 0 && n_neg > 0) {
+        out.auc = (positive_rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg);
+    }
+    return out;
+}
+
+// A field of /proc/self/status in MB (VmHWM = peak resident set, VmRSS = current).
+double status_mb(const std::string& key) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.compare(0, key.size() + 1, key + ":") == 0) {
+            return std::atof(line.c_str() + key.size() + 1) / 1024.0;
+        }
+    }
+    return NAN;
+}
+
+std::string dataset_of(const std::string& train_path) {
+    std::string base = train_path.substr(train_path.find_last_of('/') + 1);
+    const auto cut = base.rfind("_train");
+    return cut == std::string::npos ? base : base.substr(0, cut);
+}
+
+// One flat JSON object, keys in insertion order.
+class JsonLine {
+public:
+    JsonLine& text(const std::string& key, const std::string& value) {
+        open(key);
+        body_ << '"';
+        for (char c : value) {
+            if (c == '"' || c == '\\') {
+                body_ << '\\';
+            }
+            body_ << c;
+        }
+        body_ << '"';
+        return *this;
+    }
+
+    JsonLine& number(const std::string& key, double value) {
+        open(key);
+        if (std::isfinite(value)) {
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%.10g", value);
+            body_ << buf;
+        } else {
+            body_ << "null";
+        }
+        return *this;
+    }
+
+    std::string str() const { return "{" + body_.str() + "}"; }
+
+private:
+    void open(const std::string& key) {
+        if (!first_) {
+            body_ << ", ";
+        }
+        first_ = false;
+        body_ << '"' << key << "\": ";
+    }
+
+    std::ostringstream body_;
+    bool first_ = true;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 4) {
+        std::fprintf(stderr, "usage: prognos_peer dt|rf|svm|mlp TRAIN.csv TEST.csv\n");
+        return 2;
+    }
+    const std::string model = argv[1];
+    const std::string system = std::string("prognos-") + PROGNOS_VERSION_STRING;
+    const std::string dataset = dataset_of(argv[2]);
+    if (model != "dt" && model != "rf") {
+        JsonLine j;
+        j.text("system", system).text("model", model).text("dataset", dataset);
+        j.text("status", "unsupported");
+        std::printf("RESULT %s\n", j.str().c_str());
+        return 0;
+    }
+    try {
+        const Rows train = read_split(argv[2]);
+        const Rows test = read_split(argv[3]);
+        if (train.d != test.d) {
+            throw std::runtime_error("train and test differ in feature count");
+        }
+        const double base_rss = status_mb("VmRSS");
+        const prognos::IntVector ytr =
+            Eigen::Map<const prognos::IntVector>(train.y.data(), train.n);
+
+        prognos::DecisionTreeClassifier tree;
+        prognos::RandomForestClassifier::Params fp;
+        fp.n_estimators = 100;
+        fp.max_features = prognos::MaxFeatures::sqrt();
+        fp.bootstrap = true;
+        fp.n_jobs = -1;
+        fp.seed = 0;
+        prognos::RandomForestClassifier forest(fp);
+        const bool is_rf = model == "rf";
+
+        auto t0 = std::chrono::steady_clock::now();
+        {
+            const prognos::Matrix X = to_matrix(train);
+            if (is_rf) {
+                forest.fit(X, ytr);
+            } else {
+                tree.fit(X, ytr);
+            }
+        }
+        const double fit_s = seconds_since(t0);
+
+        prognos::IntVector labels;
+        t0 = std::chrono::steady_clock::now();
+        {
+            const prognos::Matrix Xte = to_matrix(test);
+            labels = is_rf ? forest.predict(Xte) : tree.predict(Xte);
+        }
+        const double batch_s = seconds_since(t0);
+
+        // Scores for the AUC: probability of class 1 (untimed).
+        const prognos::Matrix proba =
+            is_rf ? forest.predict_proba(to_matrix(test)) : tree.predict_proba(to_matrix(test));
+        const prognos::IntVector& classes = is_rf ? forest.classes() : tree.classes();
+        const auto pos = std::find(classes.data(), classes.data() + classes.size(), 1);
+        std::vector<double> s(static_cast<std::size_t>(test.n), 0.0);
+        if (pos != classes.data() + classes.size()) {
+            const auto c = static_cast<prognos::Index>(pos - classes.data());
+            for (int i = 0; i < test.n; ++i) {
+                s[static_cast<std::size_t>(i)] = proba(i, c);
+            }
+        }
+        const std::vector<int> pred(labels.data(), labels.data() + labels.size());
+        const Scores sc = score(test.y, pred, s);
+
+        // Single rows: the caller holds a raw double row; the label is the answer timed, as for
+        // the other systems. predict_proba_row is timed too (reported as an extra field).
+        const auto row = [&](int i) {
+            return test.x.data() + static_cast<std::size_t>(i) * test.d;
+        };
+        const Latency lat = single_row_latency(test.n, [&](int i) {
+            return static_cast<double>(is_rf ? forest.predict_row(row(i))
+                                             : tree.predict_row(row(i)));
+        });
+        double out[64];
+        const Latency lat_proba = single_row_latency(test.n, [&](int i) {
+            if (is_rf) {
+                forest.predict_proba_row(row(i), out);
+            } else {
+                tree.predict_proba_row(row(i), out);
+            }
+            return out[0];
+        });
+        const double peak = status_mb("VmHWM");
+
+        JsonLine j;
+        j.text("system", system).text("model", model).text("dataset", dataset);
+        j.number("n_train", train.n).number("n_test", test.n).number("n_features", train.d);
+        j.text("config",
+               is_rf ? "RandomForestClassifier(100 trees, gini, max_depth=-1, "
+                       "max_features=sqrt, bootstrap, n_jobs=-1, seed=0)"
+                     : "DecisionTreeClassifier(gini, max_depth=-1, min_samples_split=2)");
+        j.number("fit_s", fit_s).number("batch_predict_s", batch_s);
+        j.number("single_row_us_p50", lat.p50).number("single_row_us_p99", lat.p99);
+        j.number("accuracy", sc.accuracy).number("f1", sc.f1).number("auc", sc.auc);
+        j.number("peak_rss_mb", peak).number("base_rss_mb", base_rss);
+        j.number("proba_single_row_us_p50", lat_proba.p50);
+        j.number("proba_single_row_us_p99", lat_proba.p99);
+        if (!is_rf) {
+            j.number("tree_depth", tree.depth());
+        }
+        j.number("threads", prognos::resolve_n_jobs(-1));
+        j.text("status", "ok");
+        std::printf("RESULT %s\n", j.str().c_str());
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "prognos_peer: %s\n", e.what());
+        return 1;
+    }
+}

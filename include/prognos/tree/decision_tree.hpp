@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// CART decision trees: DecisionTreeClassifier and DecisionTreeRegressor.
+///
+/// Both grow a binary tree by exact search over every distinct threshold of the examined
+/// features (see tree/detail/tree_builder.hpp), with scikit-learn's parameter names and
+/// defaults, and predict from a FlatTree. Everything is double from fit to predict, so a value
+/// equal to a stored threshold is compared exactly as the training rows were (it goes left).
+///
+/// Known shortcoming: missing values are not supported. NaN or infinity in X is rejected at fit
+/// and at predict with prognos::bad_value; put an imputer in front of the tree until trees
+/// learn where to send missing values.
+
+#include <prognos/core/check.hpp>
+#include <prognos/core/error.hpp>
+#include <prognos/core/random.hpp>
+#include <prognos/core/types.hpp>
+#include <prognos/tree/detail/fit_support.hpp>
+#include <prognos/tree/detail/tree_builder.hpp>
+#include <prognos/tree/flat_tree.hpp>
+#include <prognos/tree/max_features.hpp>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace prognos {
+
+/// Impurity a classification tree minimises. Serialized as its int value.
+enum class ClassificationCriterion : int {
+    gini = 0,   ///< Gini impurity 1 - sum p_c^2 (scikit-learn's default)
+    entropy = 1 ///< Shannon entropy -sum p_c log p_c
+};
+
+/// Impurity a regression tree minimises. Serialized as its int value.
+enum class RegressionCriterion : int {
+    squared_error = 0 ///< weighted variance of the targets (mean squared error)
+};
+
+/**
+ * A CART classification tree.
+ *
+ * Labels may be any ints; classes() holds them sorted, predict returns them, and the columns
+ * of predict_proba follow classes(). A leaf predicts the class frequencies of its training
+ * rows.
+ *
+ * Training data with a single class gives a documented constant model, not an error: one
+ * leaf that predicts that class with probability 1.0 (predict_proba has one column). A tree
+ * has nothing to learn from such data, but a window without failures is a normal thing to meet
+ * in maintenance data, and scikit-learn's trees behave the same way. RandomForestClassifier
+ * does the same.
+ */
+class DecisionTreeClassifier {
+public:
+    /// The criterion type, under the name scikit-learn uses.
+    using Criterion = ClassificationCriterion;
+
+    /// Hyper-parameters, with scikit-learn's names and defaults.
+    struct Params {
+        /// Impurity to minimise.
+        Criterion criterion = Criterion::gini;
+        /// Deepest allowed node (root = 0); -1 grows until leaves are pure or too small.
+        int max_depth = -1;
+        /// A node with fewer rows is not split.
+        int min_samples_split = 2;
+        /// Each child of a split keeps at least this many rows.
+        int min_samples_leaf = 1;
+        /// Features examined per split; all by default, so a tree is deterministic.
+        MaxFeatures max_features = MaxFeatures::all();
+        /// Seeds the feature draws when max_features is below the number of features.
+        std::uint64_t seed = 0;
+    };
+
+    DecisionTreeClassifier() = default;
+
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "DecisionTreeClassifier"; }
+
+    /// A tree with the given hyper-parameters (checked at fit).
+    explicit DecisionTreeClassifier(Params params)
+        : params_(std::move(params)) {}
+
+    /// The hyper-parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The hyper-parameters.
+    const Params& params() const noexcept { return params_; }
+
+    /**
+     * Grows the tree on X (one row per sample) and labels y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X.
+     */
+    DecisionTreeClassifier& fit(const Matrix& X, const IntVector& y) {
+        const std::string who = "DecisionTreeClassifier::fit";
+        check_training_shape(X, y.size(), who);
+        const detail::TreeSettings settings = detail::tree_settings("DecisionTreeClassifier",
+                                                                    rule(params_.criterion, who),
+                                                                    params_.max_depth,
+                                                                    params_.min_samples_split,
+                                                                    params_.min_samples_leaf,
+                                                                    params_.max_features,
+                                                                    X.cols());
+        check_finite(X, who);
+
+        detail::EncodedLabels labels = detail::encode_labels(y);
+        const std::vector<int> presorted = detail::presort_columns(X);
+        detail::TreeBuilder builder(X,
+                                    presorted,
+                                    settings,
+                                    labels.codes.data(),
+                                    static_cast<int>(labels.classes.size()),
+                                    nullptr);
+        Random rng(params_.seed);
+        tree_ = builder.build({}, rng);
+        classes_ = std::move(labels.classes);
+        return *this;
+    }
+
+    /// Predicted labels, one per row of X.
+    IntVector predict(const Matrix& X) const {
+        check_input(X, "DecisionTreeClassifier::predict");
+        IntVector out(X.rows());
+        std::vector<double> row(static_cast<std::size_t>(X.cols()));
+        for (Index i = 0; i < X.rows(); ++i) {
+            copy_row(X, i, row.data());
+            out[i] = label_of(tree_.leaf_values(row.data()));
+        }
+        return out;
+    }
+
+    /// Class probabilities: one row per row of X, one column per entry of classes().
+    Matrix predict_proba(const Matrix& X) const {
+        check_input(X, "DecisionTreeClassifier::predict_proba");
+        Matrix out(X.rows(), classes_.size());
+        std::vector<double> row(static_cast<std::size_t>(X.cols()));
+        for (Index i = 0; i < X.rows(); ++i) {
+            copy_row(X, i, row.data());
+            const double* v = tree_.leaf_values(row.data());
+            for (Index c = 0; c < classes_.size(); ++c) {
+                out(i, c) = v[c];
+            }
+        }
+        return out;
+    }
+
+    /// Label for one row of n_features() values; allocates nothing.
+    int predict_row(const double* x) const {
+        check_row(x, "DecisionTreeClassifier::predict_row");
+        return label_of(tree_.leaf_values(x));
+    }
+
+    /// Writes the n_classes() probabilities of one row into `out`; allocates nothing.
+    void predict_proba_row(const double* x, double* out) const {
+        check_row(x, "DecisionTreeClassifier::predict_proba_row");
+        const double* v = tree_.leaf_values(x);
+        std::copy(v, v + classes_.size(), out);
+    }
+
+    /// The training labels, sorted ascending.
+    const IntVector& classes() const noexcept { return classes_; }
+
+    /// Number of classes (columns of predict_proba).
+    Index n_classes() const noexcept { return classes_.size(); }
+
+    /// Number of features seen at fit.
+    Index n_features() const noexcept { return tree_.n_features; }
+
+    /// Whether fit() (or loading) has happened.
+    bool is_fitted() const noexcept { return tree_.node_count() > 0; }
+
+    /// Longest root-to-leaf path in edges (a single leaf has depth 0).
+    int depth() const { return tree_.depth(); }
+
+    /// Number of nodes, leaves included.
+    Index node_count() const noexcept { return tree_.node_count(); }
+
+    /// The fitted tree in flat form.
+    const FlatTree& tree() const noexcept { return tree_; }
+
+    /// Saves or loads parameters and the fitted tree; loading checks the tree's structure
+    /// against the classes and features it declares.
+    template <class Archive>
+    void serialize(Archive& ar) {
+        int criterion = static_cast<int>(params_.criterion);
+        ar("criterion", criterion);
+        ar("max_depth", params_.max_depth);
+        ar("min_samples_split", params_.min_samples_split);
+        ar("min_samples_leaf", params_.min_samples_leaf);
+        ar.nested("max_features", params_.max_features);
+        ar("seed", params_.seed);
+        std::vector<int> classes(classes_.data(), classes_.data() + classes_.size());
+        ar("classes", classes);
+        ar.nested("tree", tree_);
+        if (Archive::loading) {
+            ar.require(criterion >= 0 && criterion <= 1,
+                       "criterion must be 0 (gini) or 1 (entropy)");
+            params_.criterion = static_cast<Criterion>(criterion);
+            ar.require(!classes.empty(), "classes must not be empty");
+            ar.require(std::is_sorted(classes.begin(), classes.end()) &&
+                           std::adjacent_find(classes.begin(), classes.end()) == classes.end(),
+                       "classes must be strictly increasing");
+            ar.require(tree_.n_features >= 1, "n_features must be >= 1");
+            const std::string problem =
+                tree_.validate(static_cast<int>(classes.size()), tree_.n_features);
+            ar.require(problem.empty(), problem);
+            classes_ =
+                Eigen::Map<const IntVector>(classes.data(), static_cast<Index>(classes.size()));
+        }
+    }
+
+private:
+    static detail::SplitRule rule(Criterion c, const std::string& who) {
+        switch (c) {
+        case Criterion::gini:
+            return detail::SplitRule::gini;
+        case Criterion::entropy:
+            return detail::SplitRule::entropy;
+        }
+        PROGNOS_THROW(invalid_argument(who + ": criterion must be gini or entropy, got " +
+                                       std::to_string(static_cast<int>(c))));
+    }
+
+    void check_input(const Matrix& X, const std::string& who) const {
+        check_fitted(is_fitted(), who);
+        check_n_features(n_features(), X.cols(), who);
+        check_finite(X, who);
+    }
+
+    void check_row(const double* x, const char* who) const {
+        if (!is_fitted()) {
+            check_fitted(false, who);
+        }
+        detail::check_row_finite(x, n_features(), who);
+    }
+
+    static void copy_row(const Matrix& X, Index i, double* row) {
+        for (Index j = 0; j < X.cols(); ++j) {
+            row[j] = X(i, j);
+        }
+    }
+
+    int label_of(const double* proba) const noexcept {
+        return classes_[detail::argmax(proba, classes_.size())];
+    }
+
+    Params params_;
+    IntVector classes_;
+    FlatTree tree_;
+};
+
+/**
+ * A CART regression tree: each leaf predicts the mean target of its training rows, and splits
+ * minimise the squared error.
+ */
+class DecisionTreeRegressor {
+public:
+    /// The criterion type, under the name scikit-learn uses.
+    using Criterion = RegressionCriterion;
+
+    /// Hyper-parameters, with scikit-learn's names and defaults.
+    struct Params {
+        /// Impurity to minimise.
+        Criterion criterion = Criterion::squared_error;
+        /// Deepest allowed node (root = 0); -1 grows until leaves are pure or too small.
+        int max_depth = -1;
+        /// A node with fewer rows is not split.
+        int min_samples_split = 2;
+        /// Each child of a split keeps at least this many rows.
+        int min_samples_leaf = 1;
+        /// Features examined per split; all by default, so a tree is deterministic.
+        MaxFeatures max_features = MaxFeatures::all();
+        /// Seeds the feature draws when max_features is below the number of features.
+        std::uint64_t seed = 0;
+    };
+
+    DecisionTreeRegressor() = default;
+
+    /// The name artifacts store this type under (see core/archive.hpp).
+    static const char* type_name() noexcept { return "DecisionTreeRegressor"; }
+
+    /// A tree with the given hyper-parameters (checked at fit).
+    explicit DecisionTreeRegressor(Params params)
+        : params_(std::move(params)) {}
+
+    /// The hyper-parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The hyper-parameters.
+    const Params& params() const noexcept { return params_; }
+
+    /**
+     * Grows the tree on X (one row per sample) and finite targets y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X or y.
+     */
+    DecisionTreeRegressor& fit(const Matrix& X, const Vector& y) {
+        const std::string who = "DecisionTreeRegressor::fit";
+        check_training_shape(X, y.size(), who);
+        if (params_.criterion != Criterion::squared_error) {
+            PROGNOS_THROW(
+                invalid_argument("DecisionTreeRegressor: criterion must be squared_error, got " +
+                                 std::to_string(static_cast<int>(params_.criterion))));
+        }
+        const detail::TreeSettings settings =
+            detail::tree_settings("DecisionTreeRegressor",
+                                  detail::SplitRule::squared_error,
+                                  params_.max_depth,
+                                  params_.min_samples_split,
+                                  params_.min_samples_leaf,
+                                  params_.max_features,
+                                  X.cols());
+        check_finite(X, who);
+        detail::check_finite_targets(y, who);
+
+        const std::vector<int> presorted = detail::presort_columns(X);
+        detail::TreeBuilder builder(X, presorted, settings, nullptr, 0, y.data());
+        Random rng(params_.seed);
+        tree_ = builder.build({}, rng);
+        return *this;
+    }
+
+    /// Predicted targets, one per row of X.
+    Vector predict(const Matrix& X) const {
+        const char* who = "DecisionTreeRegressor::predict";
+        check_fitted(is_fitted(), who);
+        check_n_features(n_features(), X.cols(), who);
+        check_finite(X, who);
+        Vector out(X.rows());
+        std::vector<double> row(static_cast<std::size_t>(X.cols()));
+        for (Index i = 0; i < X.rows(); ++i) {
+            for (Index j = 0; j < X.cols(); ++j) {
+                row[static_cast<std::size_t>(j)] = X(i, j);
+            }
+            out[i] = *tree_.leaf_values(row.data());
+        }
+        return out;
+    }
+
+    /// Prediction for one row of n_features() values; allocates nothing.
+    double predict_row(const double* x) const {
+        const char* who = "DecisionTreeRegressor::predict_row";
+        if (!is_fitted()) {
+            check_fitted(false, who);
+        }
+        detail::check_row_finite(x, n_features(), who);
+        return *tree_.leaf_values(x);
+    }
+
+    /// Number of features seen at fit.
+    Index n_features() const noexcept { return tree_.n_features; }
+
+    /// Whether fit() (or loading) has happened.
+    bool is_fitted() const noexcept { return tree_.node_count() > 0; }
+
+    /// Longest root-to-leaf path in edges (a single leaf has depth 0).
+    int depth() const { return tree_.depth(); }
+
+    /// Number of nodes, leaves included.
+    Index node_count() const noexcept { return tree_.node_count(); }
+
+    /// The fitted tree in flat form.
+    const FlatTree& tree() const noexcept { return tree_; }
+
+    /// Saves or loads parameters and the fitted tree; loading checks the tree's structure.
+    template <class Archive>
+    void serialize(Archive& ar) {
+        int criterion = static_cast<int>(params_.criterion);
+        ar("criterion", criterion);
+        ar("max_depth", params_.max_depth);
+        ar("min_samples_split", params_.min_samples_split);
+        ar("min_samples_leaf", params_.min_samples_leaf);
+        ar.nested("max_features", params_.max_features);
+        ar("seed", params_.seed);
+        ar.nested("tree", tree_);
+        if (Archive::loading) {
+            ar.require(criterion == 0, "criterion must be 0 (squared_error)");
+            params_.criterion = static_cast<Criterion>(criterion);
+            ar.require(tree_.n_features >= 1, "n_features must be >= 1");
+            const std::string problem = tree_.validate(1, tree_.n_features);
+            ar.require(problem.empty(), problem);
+        }
+    }
+
+private:
+    Params params_;
+    FlatTree tree_;
+};
+
+} // namespace prognos

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Pieces the decision trees and the forests share around the builder: parameter checks worded
+/// the same way for all four estimators, and the mapping of arbitrary int labels to class codes.
+
+#include <prognos/core/check.hpp>
+#include <prognos/core/error.hpp>
+#include <prognos/core/types.hpp>
+#include <prognos/tree/detail/tree_builder.hpp>
+#include <prognos/tree/max_features.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace prognos {
+namespace detail {
+
+/// Checks the growth parameters every tree model has and resolves them against X; `who` is
+/// e.g. "DecisionTreeClassifier::fit".
+inline TreeSettings tree_settings(const std::string& who,
+                                  SplitRule rule,
+                                  int max_depth,
+                                  int min_samples_split,
+                                  int min_samples_leaf,
+                                  const MaxFeatures& max_features,
+                                  Index n_features) {
+    if (max_depth == 0 || max_depth < -1) {
+        PROGNOS_THROW(invalid_argument(who + ": max_depth must be >= 1 or -1 (unlimited), got " +
+                                       std::to_string(max_depth)));
+    }
+    if (min_samples_split < 2) {
+        PROGNOS_THROW(invalid_argument(who + ": min_samples_split must be >= 2, got " +
+                                       std::to_string(min_samples_split)));
+    }
+    if (min_samples_leaf < 1) {
+        PROGNOS_THROW(invalid_argument(who + ": min_samples_leaf must be >= 1, got " +
+                                       std::to_string(min_samples_leaf)));
+    }
+    if (n_features > 0x7fffffff) {
+        PROGNOS_THROW(
+            invalid_argument(who + ": too many features (" + std::to_string(n_features) + ")"));
+    }
+    TreeSettings s;
+    s.rule = rule;
+    s.max_depth = max_depth;
+    s.min_samples_split = min_samples_split;
+    s.min_samples_leaf = min_samples_leaf;
+    s.max_features = max_features.resolve(static_cast<int>(n_features), who);
+    return s;
+}
+
+/// Sorted distinct labels of y, and y recoded as positions in that list.
+struct EncodedLabels {
+    IntVector classes;
+    std::vector<int> codes;
+};
+
+inline EncodedLabels encode_labels(const IntVector& y) {
+    std::vector<int> sorted(y.data(), y.data() + y.size());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    EncodedLabels out;
+    out.classes = Eigen::Map<const IntVector>(sorted.data(), static_cast<Index>(sorted.size()));
+    out.codes.resize(static_cast<std::size_t>(y.size()));
+    for (Index i = 0; i < y.size(); ++i) {
+        out.codes[static_cast<std::size_t>(i)] =
+            static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), y[i]) - sorted.begin());
+    }
+    return out;
+}
+
+/// Regression targets must be finite: a NaN target would poison every mean it enters.
+inline void check_finite_targets(const Vector& y, const std::string& who) {
+    for (Index i = 0; i < y.size(); ++i) {
+        if (!std::isfinite(y[i])) {
+            PROGNOS_THROW(bad_value(who + ": target y[" + std::to_string(i) + "] is " +
+                                        describe_value(y[i]) + "; targets must be finite",
+                                    i,
+                                    -1));
+        }
+    }
+}
+
+/// check_finite_row without building the message string unless a value is bad, so the
+/// single-row predict paths allocate nothing on good input.
+inline void check_row_finite(const double* x, Index n, const char* who) {
+    for (Index j = 0; j < n; ++j) {
+        if (!std::isfinite(x[j])) {
+            check_finite_row(x, n, who);
+        }
+    }
+}
+
+/// Index of the largest of n values, the first on ties (numpy's argmax).
+inline Index argmax(const double* v, Index n) noexcept {
+    Index best = 0;
+    for (Index c = 1; c < n; ++c) {
+        if (v[c] > v[best]) {
+            best = c;
+        }
+    }
+    return best;
+}
+
+} // namespace detail
+} // namespace prognos
