@@ -6,4 +6,5 @@
 /// reader that produces it.
 
 #include <prognos/data/csv.hpp>
+#include <prognos/data/labels.hpp>
 #include <prognos/data/table.hpp>

@@ -6,4 +6,11 @@
 /// include this file; each includes only what it uses.
 
 #include <prognos/core.hpp>
-#include <prognos/data/table.hpp>
+#include <prognos/data.hpp>
+#include <prognos/ensemble.hpp>
+#include <prognos/io.hpp>
+#include <prognos/metrics.hpp>
+#include <prognos/model_selection.hpp>
+#include <prognos/pipeline.hpp>
+#include <prognos/preprocessing.hpp>
+#include <prognos/tree.hpp>

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -220,7 +221,12 @@ TEST_CASE("save writes atomically and load reads it back", "[io][artifact]") {
     const Toy loaded = prognos::io::load<Toy>(path, &info);
     require_equal(make_toy(), loaded);
     REQUIRE(info.metadata["auc"] == 0.97);
-    REQUIRE_FALSE(std::ifstream(path + ".tmp").good());
+    // No temporary file is left beside the artifact.
+    std::size_t leftovers = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(".")) {
+        leftovers += entry.path().filename().string().rfind(path + ".tmp", 0) == 0;
+    }
+    REQUIRE(leftovers == 0);
     std::remove(path.c_str());
     REQUIRE_THROWS_AS(prognos::io::load<Toy>("no/such/dir/model.prognos"), prognos::io_error);
     REQUIRE_THROWS_AS(prognos::io::save(make_toy(), "no/such/dir/model.prognos"),

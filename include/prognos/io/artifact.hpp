@@ -26,12 +26,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace prognos {
@@ -72,6 +76,21 @@ inline std::string hex64(std::uint64_t v) {
 }
 
 constexpr std::string_view magic = "prognos-artifact";
+
+// A name part that two processes (or threads) saving to the same path at the same moment will
+// not share, so neither writes into the other's temporary file.
+inline std::string unique_suffix() {
+    std::uint64_t seed =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    seed ^= static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    try {
+        std::random_device device;
+        seed ^= (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    } catch (...) {
+        // No entropy source: the clock and thread id above still separate concurrent savers.
+    }
+    return hex64(fnv1a64(std::string_view(reinterpret_cast<const char*>(&seed), sizeof seed)));
+}
 
 [[noreturn]] inline void corrupt(const std::string& source, const std::string& what) {
     PROGNOS_THROW(parse_error(source + ": " + what));
@@ -197,14 +216,15 @@ ArtifactInfo from_artifact_bytes(std::string_view bytes, T& object, const std::s
     return info;
 }
 
-/// Saves `object` to `path` (atomically: written beside it, then renamed into place).
+/// Saves `object` to `path` atomically: written to a uniquely named file beside it, then
+/// renamed into place, so readers see the old file or the new one and never a partial one.
 template <class T>
 void save(const T& object,
           const std::string& path,
           const nlohmann::json& metadata = nlohmann::json::object(),
           Encoding encoding = Encoding::json) {
     const std::string bytes = to_artifact_bytes(object, metadata, encoding);
-    const std::string temporary = path + ".tmp";
+    const std::string temporary = path + ".tmp-" + detail::unique_suffix();
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out) {
