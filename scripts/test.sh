@@ -4,9 +4,10 @@
 #      test suite;
 #   2. builds the tests with clang as C++20 under AddressSanitizer and UndefinedBehaviorSanitizer
 #      and runs them again;
-#   3. builds consumer projects against prognos through add_subdirectory, FetchContent and
+#   3. compiles every public header on its own as C++20 with g++;
+#   4. builds consumer projects against prognos through add_subdirectory, FetchContent and
 #      find_package after an install;
-#   4. checks formatting with clang-format.
+#   5. checks formatting with clang-format.
 # Build trees go to build/ci-* in the source tree. Exits non-zero on the first failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,9 @@ cmake -S . -B build/ci-clang-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_
     -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
 cmake --build build/ci-clang-asan -j"$jobs"
 ctest --test-dir build/ci-clang-asan --output-on-failure -j"$jobs"
+
+step "every public header alone, g++ C++20"
+bash scripts/check_headers.sh
 
 step "consumer projects: add_subdirectory, FetchContent, find_package after install"
 bash tests/packaging/run.sh "$root" "$root/build/ci-packaging"

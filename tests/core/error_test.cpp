@@ -29,7 +29,7 @@ TEST_CASE("check_finite names the first bad value in row order", "[core][error]"
     } catch (const prognos::bad_value& e) {
         REQUIRE(e.row() == 1);
         REQUIRE(e.column() == 1);
-        REQUIRE_THAT(e.what(), ptest::contains("row 1, feature 1 is +infinity"));
+        REQUIRE_THAT(e.what(), ptest::contains("row 1 (the 2nd), feature 1 is +infinity"));
     }
 }
 

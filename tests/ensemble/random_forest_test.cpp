@@ -318,7 +318,7 @@ TEST_CASE("Forest parameters are checked at fit with clear messages", "[ensemble
     forest.params().max_depth = -1;
     REQUIRE_THROWS_WITH(
         forest.fit(bad, d.y),
-        ptest::contains("RandomForestClassifier::fit: row 3, feature 2 is +infinity"));
+        ptest::contains("RandomForestClassifier::fit: row 3 (the 4th), feature 2 is +infinity"));
     forest.fit(d.X, d.y);
     REQUIRE_THROWS_AS(forest.predict(bad), prognos::bad_value);
     REQUIRE_THROWS_AS(forest.predict_row(bad.row(3).eval().data()), prognos::bad_value);

@@ -14,6 +14,18 @@
 namespace prognos {
 namespace detail {
 
+// "row 1 (the 2nd)": indices count from 0 as everywhere in C++, and the ordinal spares a user
+// reading a file the off-by-one.
+inline std::string row_name(Index i) {
+    const Index n = i + 1;
+    const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                         : n % 10 == 1                    ? "st"
+                         : n % 10 == 2                    ? "nd"
+                         : n % 10 == 3                    ? "rd"
+                                                          : "th";
+    return "row " + std::to_string(i) + " (the " + std::to_string(n) + suffix + ")";
+}
+
 inline std::string describe_value(double v) {
     if (std::isnan(v)) {
         return "NaN (missing)";
@@ -24,7 +36,8 @@ inline std::string describe_value(double v) {
 } // namespace detail
 
 /// Throws bad_value naming the first non-finite entry in row order (the row a user would find
-/// first reading the file), e.g. "DecisionTreeClassifier::fit: row 2, feature 1 is NaN".
+/// first reading the file), e.g.
+/// "DecisionTreeClassifier::fit: row 1 (the 2nd), feature 1 is NaN (missing); ...".
 inline void check_finite(const Matrix& X, const std::string& who) {
     if (X.allFinite()) {
         return;
@@ -33,7 +46,7 @@ inline void check_finite(const Matrix& X, const std::string& who) {
         for (Index j = 0; j < X.cols(); ++j) {
             const double v = X(i, j);
             if (!std::isfinite(v)) {
-                PROGNOS_THROW(bad_value(who + ": row " + std::to_string(i) + ", feature " +
+                PROGNOS_THROW(bad_value(who + ": " + detail::row_name(i) + ", feature " +
                                             std::to_string(j) + " is " + detail::describe_value(v) +
                                             "; this estimator needs finite values (put a "
                                             "SimpleImputer in front for missing values)",

@@ -69,8 +69,8 @@ public:
             for (Index i = 0; i < X.rows(); ++i) {
                 const double v = X(i, j);
                 if (std::isinf(v)) {
-                    PROGNOS_THROW(bad_value(who + ": row " + std::to_string(i) + ", feature " +
-                                                std::to_string(j) + " is " +
+                    PROGNOS_THROW(bad_value(who + ": " + prognos::detail::row_name(i) +
+                                                ", feature " + std::to_string(j) + " is " +
                                                 detail::format_number(v) +
                                                 "; put a SimpleImputer first, which treats "
                                                 "infinity as missing",

@@ -171,8 +171,8 @@ private:
         for (Index i = 0; i < X.rows(); ++i) {
             for (Index j = 0; j < X.cols(); ++j) {
                 if (std::isinf(X(i, j))) {
-                    PROGNOS_THROW(bad_value(who + ": row " + std::to_string(i) + ", feature " +
-                                                std::to_string(j) + " is " +
+                    PROGNOS_THROW(bad_value(who + ": " + prognos::detail::row_name(i) +
+                                                ", feature " + std::to_string(j) + " is " +
                                                 detail::format_number(X(i, j)) +
                                                 "; put a SimpleImputer first, which treats "
                                                 "infinity as missing",
