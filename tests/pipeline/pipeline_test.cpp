@@ -94,7 +94,8 @@ TEST_CASE("a bad value reaching the model is reported with its feature name", "[
     prognos::IntVector y(4);
     y << 0, 1, 0, 1;
     REQUIRE_THROWS_WITH(p.fit(X, y),
-                        ptest::contains("row 2 (the 3rd), feature 1 is NaN") && ptest::contains("'rpm'"));
+                        ptest::contains("row 2 (the 3rd), feature 1 is NaN") &&
+                            ptest::contains("'rpm'"));
 }
 
 TEST_CASE("a categorical column reaching a matrix step is named", "[pipeline]") {

@@ -124,7 +124,8 @@ TEST_CASE("standard scaler rejects infinity and bad shapes", "[preprocessing][st
     } catch (const prognos::bad_value& e) {
         REQUIRE(e.row() == 1);
         REQUIRE(e.column() == 1);
-        REQUIRE_THAT(e.what(), ptest::contains("StandardScaler::fit: row 1 (the 2nd), feature 1 is inf"));
+        REQUIRE_THAT(e.what(),
+                     ptest::contains("StandardScaler::fit: row 1 (the 2nd), feature 1 is inf"));
     }
     REQUIRE_THROWS_AS(StandardScaler().fit(Matrix(0, 3)), prognos::invalid_argument);
     StandardScaler s;

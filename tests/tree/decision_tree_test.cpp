@@ -324,8 +324,9 @@ TEST_CASE("NaN and infinity are rejected at fit and predict", "[tree][decision_t
     X(1, 0) = std::numeric_limits<double>::quiet_NaN();
     DecisionTreeClassifier tree;
     REQUIRE_THROWS_AS(tree.fit(X, labels({0, 1, 0})), prognos::bad_value);
-    REQUIRE_THROWS_WITH(tree.fit(X, labels({0, 1, 0})),
-                        ptest::contains("DecisionTreeClassifier::fit: row 1 (the 2nd), feature 0 is NaN"));
+    REQUIRE_THROWS_WITH(
+        tree.fit(X, labels({0, 1, 0})),
+        ptest::contains("DecisionTreeClassifier::fit: row 1 (the 2nd), feature 0 is NaN"));
 
     tree.fit(column({1, 2, 3}), labels({0, 1, 0}));
     const double inf = std::numeric_limits<double>::infinity();
