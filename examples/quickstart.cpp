@@ -22,6 +22,16 @@ int main(int argc, char** argv) {
         for (prognos::Index i = 0; i < p.rows(); ++i) {
             std::printf("row %ld: failure probability %.2f\n", static_cast<long>(i), p(i, 1));
         }
+
+        // Held-out evaluation, as docs/getting-started.md shows it.
+        const prognos::Table X =
+            data.drop({"UDI", "Product ID", "Machine failure", "TWF", "HDF", "PWF", "OSF", "RNF"});
+        const prognos::IntVector y = prognos::labels_from_column(data.column("Machine failure")).y;
+        const auto split = prognos::train_test_split(y, 0.2, 42); // stratified by default
+        model.fit(X.take(split.train), prognos::take(y, split.train));
+        const prognos::Matrix proba = model.predict_proba(X.take(split.test));
+        const double auc = prognos::roc_auc(prognos::take(y, split.test), proba.col(1));
+        std::printf("held-out ROC-AUC %.4f\n", auc);
         return 0;
     } catch (const prognos::error& e) {
         std::fprintf(stderr, "quickstart: %s\n", e.what());

@@ -8,6 +8,7 @@
 // cores. The same seed gives the same split, the same forest and the same figures at any
 // number of cores.
 
+#include <prognos/core/take.hpp>
 #include <prognos/data/csv.hpp>
 #include <prognos/data/labels.hpp>
 #include <prognos/io/artifact.hpp>
@@ -55,6 +56,12 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
+        if (flag == "--help" || flag == "-h") {
+            std::printf("train_ai4i: trains, evaluates and saves the AI4I 2020 failure model\n"
+                        "usage: train_ai4i [--data FILE] [--out FILE] [--trees N] [--seed N] "
+                        "[--jobs N]\n");
+            std::exit(0);
+        }
         if (i + 1 >= argc) {
             usage("missing value after " + flag);
         }
@@ -74,14 +81,6 @@ Options parse(int argc, char** argv) {
         }
     }
     return o;
-}
-
-prognos::IntVector take(const prognos::IntVector& y, const std::vector<std::size_t>& rows) {
-    prognos::IntVector out(static_cast<prognos::Index>(rows.size()));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out[static_cast<prognos::Index>(i)] = y[static_cast<prognos::Index>(rows[i])];
-    }
-    return out;
 }
 
 struct Scores {
@@ -145,8 +144,8 @@ int main(int argc, char** argv) {
         const auto split = prognos::train_test_split(y, 0.2, options.seed);
         const prognos::Table X_train = X.take(split.train);
         const prognos::Table X_test = X.take(split.test);
-        const prognos::IntVector y_train = take(y, split.train);
-        const prognos::IntVector y_test = take(y, split.test);
+        const prognos::IntVector y_train = prognos::take(y, split.train);
+        const prognos::IntVector y_test = prognos::take(y, split.test);
         std::printf("split: stratified 80/20, seed %llu: train %zu rows (%d failures), test "
                     "%zu rows (%d failures)\n",
                     static_cast<unsigned long long>(options.seed),

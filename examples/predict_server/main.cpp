@@ -39,7 +39,7 @@ struct Options {
     std::string host = "127.0.0.1";
     int port = 8080;
     predict_server::Limits limits;
-    int threads = 32;
+    int threads = 64;
 };
 
 [[noreturn]] void usage(const char* message) {
@@ -66,6 +66,13 @@ Options parse(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
+        if (flag == "--help" || flag == "-h") {
+            std::printf("predict_server: serves a saved AI4I pipeline over HTTP\n"
+                        "usage: predict_server --model FILE [--host H] [--port P] "
+                        "[--max-body-bytes N] [--max-instances N] [--threads N]\n"
+                        "see docs/server-api.md\n");
+            std::exit(0);
+        }
         if (i + 1 >= argc) {
             usage(("missing value after " + flag).c_str());
         }
@@ -141,6 +148,9 @@ int main(int argc, char** argv) {
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(options.limits.max_body_bytes);
     server.set_keep_alive_max_count(100000);
+    // An idle keep-alive connection holds a worker thread; drop it after two quiet seconds so
+    // idle clients cannot occupy the pool for long.
+    server.set_keep_alive_timeout(2);
     // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm holds
     // the second write until the client's delayed ACK, adding about 40 ms to every answer.
     server.set_tcp_nodelay(true);
@@ -183,6 +193,21 @@ int main(int argc, char** argv) {
             }
             reply(res, r);
         });
+    // The right path with the wrong method says so, instead of "not found".
+    auto method_not_allowed = [](const char* allowed) {
+        return [allowed](const httplib::Request& req, httplib::Response& res) {
+            reply(res,
+                  predict_server::error_reply(
+                      405, req.method + " is not allowed on " + req.path + "; use " + allowed));
+            res.set_header("Allow", allowed);
+        };
+    };
+    server.Get("/predict", method_not_allowed("POST"));
+    server.Post("/health", method_not_allowed("GET"));
+    server.Post("/model", method_not_allowed("GET"));
+    server.Post(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
+        reply(res, predict_server::error_reply(404, status_text(404)));
+    });
     server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
         res.set_content(R"({"status":"ok"})", "application/json");
     });

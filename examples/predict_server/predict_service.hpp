@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -98,7 +99,10 @@ public:
         for (const auto& c : pipeline_.schema().columns) {
             nlohmann::json f = {{"name", c.name}, {"type", prognos::to_string(c.type)}};
             if (c.type == prognos::ColumnType::categorical) {
-                f["categories"] = c.categories;
+                // Sorted, as the encoder orders them, whatever order training data had.
+                auto categories = c.categories;
+                std::sort(categories.begin(), categories.end());
+                f["categories"] = categories;
             }
             features.push_back(std::move(f));
         }

@@ -11,5 +11,6 @@
 #include <prognos/core/parallel.hpp>
 #include <prognos/core/progress.hpp>
 #include <prognos/core/random.hpp>
+#include <prognos/core/take.hpp>
 #include <prognos/core/types.hpp>
 #include <prognos/version.hpp>

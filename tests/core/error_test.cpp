@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
+#include <prognos/core/take.hpp>
 
 #include <cmath>
 #include <limits>
@@ -36,4 +37,22 @@ TEST_CASE("check_finite names the first bad value in row order", "[core][error]"
 TEST_CASE("check_n_features words the mismatch as expected and got", "[core][error]") {
     REQUIRE_THROWS_WITH(prognos::check_n_features(4, 3, "predict"),
                         "predict: expected 4 features, got 3");
+}
+
+TEST_CASE("take picks rows in the order given and checks the range", "[core][take]") {
+    prognos::IntVector y(4);
+    y << 10, 11, 12, 13;
+    const prognos::IntVector picked = prognos::take(y, {3, 0, 3});
+    REQUIRE(picked.size() == 3);
+    REQUIRE(picked[0] == 13);
+    REQUIRE(picked[1] == 10);
+    REQUIRE(picked[2] == 13);
+    prognos::Matrix X(3, 2);
+    X << 1, 2, 3, 4, 5, 6;
+    const prognos::Matrix rows = prognos::take(X, {2, 1});
+    REQUIRE(rows(0, 1) == 6);
+    REQUIRE(rows(1, 0) == 3);
+    const prognos::Vector v = prognos::Vector::Ones(2);
+    REQUIRE(prognos::take(v, {1}).size() == 1);
+    REQUIRE_THROWS_WITH(prognos::take(y, {4}), "take: row 4 is out of range for 4 rows");
 }

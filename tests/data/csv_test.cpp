@@ -201,12 +201,14 @@ TEST_CASE("numbers follow one locale-independent grammar", "[data][csv]") {
     const double inf = std::numeric_limits<double>::infinity();
     REQUIRE(x == std::vector<double>{5, -2500, 0.5, 5, 100, -inf, inf, inf, 0});
 
-    // Each of these makes its column categorical rather than being read partly.
+    // None of these is a number: beside a word they are text, never read partly; beside
+    // numbers that outnumber them they are an error (see the damaged-column test).
     for (const char* text : {"1e", "0x10", "1,5", "12abc", "--1", "+-1", ".", "nan(1)", "1 2"}) {
-        const Table c = parse_csv(std::string("x\n1\n\"") + text + "\"\n");
+        const Table c = parse_csv(std::string("x\nword\n\"") + text + "\"\n");
         INFO(text);
         REQUIRE(c.column("x").is_categorical());
         REQUIRE(texts(c.column("x"))[1] == text);
+        REQUIRE_THROWS_AS(parse_csv(std::string("x\n1\n\"") + text + "\"\n"), prognos::parse_error);
     }
 
     // The stream fallback agrees with the main parser wherever the library has both.
@@ -226,12 +228,14 @@ TEST_CASE("missing markers apply to every column and can be changed", "[data][cs
     REQUIRE(t.column("b").is_missing(1));
     REQUIRE(t.column("b").categories() == std::vector<std::string>{"x", "y"});
 
-    // "nan" that is not a missing marker is text, so the column becomes categorical.
+    // "nan" that is not a missing marker is text, not a number.
     CsvOptions only_empty;
     only_empty.missing_values = {""};
-    const Table u = parse_csv("a\n1\nnan\n\n", only_empty);
+    const Table u = parse_csv("a\nn/a\nnan\n\n", only_empty);
     REQUIRE(u.column("a").is_categorical());
-    REQUIRE(texts(u.column("a")) == std::vector<std::string>{"1", "nan"});
+    REQUIRE(texts(u.column("a")) == std::vector<std::string>{"n/a", "nan"});
+    REQUIRE_THROWS_WITH(parse_csv("a\n1\nnan\n\n", only_empty),
+                        ptest::contains("'nan' is not a number"));
 }
 
 TEST_CASE("forced categorical columns keep numeric-looking text", "[data][csv]") {
@@ -338,4 +342,28 @@ TEST_CASE("the first rows of AI4I 2020 load with the right names and types", "[d
     REQUIRE(t.column("Tool wear [min]").numbers()[19] == 55);
     REQUIRE(t.column("Torque [Nm]").numbers()[19] == 32.5);
     REQUIRE(t.column("UDI").numbers()[19] == 20);
+}
+
+TEST_CASE("a numeric column with a few non-numbers is refused with the first one named",
+          "[data][csv]") {
+    // One damaged reading must not turn a sensor column into thousands of categories.
+    const std::string text = "torque,type\n40.1,L\n39.5,M\nERR,L\n41.0,H\n";
+    REQUIRE_THROWS_WITH(
+        prognos::parse_csv(text, {}, "log.csv"),
+        ptest::contains("log.csv: line 4") && ptest::contains("'torque'") &&
+            ptest::contains("'ERR' is not a number, although 3 of the column's 4") &&
+            ptest::contains("CsvOptions::categorical"));
+    // Named as categorical it is read as text; listed as missing it is a gap.
+    prognos::CsvOptions as_text;
+    as_text.categorical = {"torque"};
+    REQUIRE(prognos::parse_csv(text, as_text).column("torque").is_categorical());
+    prognos::CsvOptions as_missing;
+    as_missing.missing_values.push_back("ERR");
+    const auto t = prognos::parse_csv(text, as_missing);
+    REQUIRE(t.column("torque").is_numeric());
+    REQUIRE(t.column("torque").is_missing(2));
+    // Mostly text with a few numbers stays categorical: that is what text columns look like.
+    const auto ids = prognos::parse_csv("id\nA7\nB2\n100\nC9\n");
+    REQUIRE(ids.column("id").is_categorical());
+    REQUIRE(ids.column("id").categories().size() == 4);
 }

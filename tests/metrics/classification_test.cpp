@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <prognos/metrics/classification.hpp>
+#include <prognos/metrics/ranking.hpp>
 
 #include <cmath>
 #include <limits>
@@ -150,4 +151,21 @@ TEST_CASE("one-class scores reject a positive label that occurs nowhere",
                                         "(labels present: 0, 2)"));
     // Present only in y_pred is legitimate: recall undefined, precision 0.
     REQUIRE(prognos::precision(ints({0, 0}), ints({1, 0})) == 0.0);
+}
+
+TEST_CASE("scikit-learn names give the same results", "[metrics]") {
+    prognos::IntVector t(6), p(6);
+    t << 0, 0, 1, 1, 1, 0;
+    p << 0, 1, 1, 0, 1, 0;
+    prognos::Vector s(6);
+    s << 0.1, 0.7, 0.8, 0.3, 0.9, 0.2;
+    REQUIRE(prognos::accuracy_score(t, p) == prognos::accuracy(t, p));
+    REQUIRE(prognos::precision_score(t, p) == prognos::precision(t, p));
+    REQUIRE(prognos::recall_score(t, p) == prognos::recall(t, p));
+    REQUIRE(prognos::f1_score(t, p) == prognos::f1(t, p));
+    REQUIRE(prognos::roc_auc_score(t, s) == prognos::roc_auc(t, s));
+    REQUIRE(prognos::average_precision_score(t, s) == prognos::average_precision(t, s));
+    // Worked by hand: 4 of 6 right; of the 3 predicted 1, 2 are; of the 3 true 1, 2 found.
+    REQUIRE(prognos::accuracy_score(t, p) == Approx(4.0 / 6.0));
+    REQUIRE(prognos::f1_score(t, p) == Approx(2.0 / 3.0));
 }

@@ -114,3 +114,19 @@ TEST_CASE("case 033: NaN or infinity reaching a forest names row and column", "[
     REQUIRE_THROWS_WITH(clean.predict(row),
                         ptest::contains("feature 1 is NaN") && ptest::contains("'x1'"));
 }
+
+TEST_CASE("an artifact whose steps were edited apart is refused at load time", "[pipeline][io]") {
+    // Each step alone is valid; together they are not: the stored schema lost a column the
+    // later steps were fitted on.
+    const auto data =
+        prognos::read_csv(case_file("018-feature-order-mismatch-at-serving/input.csv"));
+    auto p = prognos::make_pipeline(prognos::StandardScaler{}, prognos::DecisionTreeClassifier{});
+    p.fit(data, "label");
+    auto json = prognos::io::to_json(p);
+    json["schema"]["columns"].erase(2);
+    decltype(p) loaded;
+    REQUIRE_THROWS_WITH(prognos::io::from_json(json, loaded),
+                        ptest::contains("the stored steps do not fit together") &&
+                            ptest::contains("expected 3 features, got 2"));
+    REQUIRE_FALSE(loaded.is_fitted());
+}

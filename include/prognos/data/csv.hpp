@@ -395,8 +395,15 @@ struct ColumnBuilder {
     std::vector<std::uint8_t> missing;
     std::vector<double> numbers;
     bool numeric = true;
+    bool forced_categorical = false;
     std::size_t first_infinity_line = 0;
     std::string_view first_infinity_text;
+    // Counted for every column not forced categorical, to tell a text column from a numeric
+    // one with a few damaged fields.
+    std::size_t number_count = 0;
+    std::size_t text_count = 0;
+    std::size_t first_text_line = 0;
+    std::string_view first_text;
 };
 
 inline void check_options(const CsvOptions& options) {
@@ -436,8 +443,10 @@ inline Column finish_column(std::string name, ColumnBuilder& b) {
  *
  * A column is numeric when every non-missing field parses completely as a number (see
  * CsvOptions), otherwise categorical with categories in order of first appearance. A column
- * with no values at all is numeric and entirely NaN. A header without data rows gives a table
- * of zero rows.
+ * where at least half of the values are numbers but some are not is an error naming the first
+ * such value: that is a damaged numeric column far more often than a text one (list it in
+ * CsvOptions::categorical if it really is text). A column with no values at all is numeric and
+ * entirely NaN. A header without data rows gives a table of zero rows.
  *
  * @param text the CSV text, header first
  * @param options delimiter, missing-value markers, forced categorical columns and more
@@ -504,6 +513,7 @@ inline Table parse_csv(std::string_view text,
                                            "; its columns are " + list));
         }
         columns[it->second].numeric = false;
+        columns[it->second].forced_categorical = true;
     }
     // Every line is at most one row, so the line count bounds the rows to reserve.
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
@@ -554,14 +564,22 @@ inline Table parse_csv(std::string_view text,
             }
             c.text.push_back(value);
             c.missing.push_back(missing ? 1 : 0);
-            if (!c.numeric) {
+            if (c.forced_categorical) {
                 continue;
             }
             double v = nan;
             const NumberKind kind = missing ? NumberKind::finite : parse_number(value, v);
             if (kind == NumberKind::not_number) {
+                if (c.text_count++ == 0) {
+                    c.first_text_line = fields[j].line;
+                    c.first_text = value;
+                }
                 c.numeric = false;
                 c.numbers = std::vector<double>();
+                continue;
+            }
+            c.number_count += missing ? 0 : 1;
+            if (!c.numeric) {
                 continue;
             }
             if (kind == NumberKind::infinite && c.first_infinity_line == 0) {
@@ -576,6 +594,18 @@ inline Table parse_csv(std::string_view text,
     Table table;
     for (std::size_t j = 0; j < n_cols; ++j) {
         ColumnBuilder& c = columns[j];
+        // Mostly numbers with a few words is a damaged numeric column far more often than a
+        // text column: reading it as categories would silently give every distinct reading
+        // its own one-hot feature. Refuse it and say how to proceed either way.
+        if (c.text_count > 0 && c.number_count >= c.text_count) {
+            tokenizer.fail(c.first_text_line,
+                           tokenizer.describe_column(j) + ": '" + std::string(c.first_text) +
+                               "' is not a number, although " + std::to_string(c.number_count) +
+                               " of the column's " + std::to_string(c.number_count + c.text_count) +
+                               " values are; fix the value, add it to "
+                               "CsvOptions::missing_values, or name the column in "
+                               "CsvOptions::categorical");
+        }
         if (c.numeric && c.first_infinity_line != 0 &&
             options.infinity == CsvOptions::Infinity::reject) {
             tokenizer.fail(c.first_infinity_line,

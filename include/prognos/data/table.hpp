@@ -444,9 +444,20 @@ conform(const Table& table, const Schema& schema, ExtraColumns extra = ExtraColu
     for (const auto& c : schema.columns) {
         const Column& given = table.column(std::string_view{c.name});
         if (given.type() != c.type) {
+            std::string hint;
+            if (c.type == ColumnType::categorical) {
+                hint = " (when reading CSV, name it in CsvOptions::categorical)";
+            } else {
+                for (std::size_t i = 0; i < given.size() && hint.empty(); ++i) {
+                    if (!given.is_missing(i)) {
+                        hint = " and holds text, such as '" + std::string(given.category_at(i)) +
+                               "' in row " + std::to_string(i);
+                    }
+                }
+            }
             PROGNOS_THROW(invalid_argument("column '" + c.name + "' should be " +
                                            to_string(c.type) + " but is " +
-                                           to_string(given.type())));
+                                           to_string(given.type()) + hint));
         }
         out.add(given);
     }

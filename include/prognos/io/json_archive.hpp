@@ -340,10 +340,13 @@ nlohmann::json to_json(const T& object) {
     return out;
 }
 
-/// Fills `object` from its JSON form; throws prognos::parse_error naming the bad field.
+/// Fills `object` from its JSON form; throws prognos::parse_error naming the bad field. The
+/// object is replaced only when everything was read and checked; on error it is unchanged.
 template <class T>
 void from_json(const nlohmann::json& in, T& object) {
-    JsonReader::read_object(in, object, "");
+    T fresh{};
+    JsonReader::read_object(in, fresh, "");
+    object = std::move(fresh);
 }
 
 /// A new T read from its JSON form (T must be default-constructible).

@@ -17,7 +17,9 @@
 ///   so "70.5" for a number is an error, not 70.5; `null` means missing, and whether a missing
 ///   value is acceptable is then up to the pipeline (an imputer accepts it, a model without
 ///   one reports the column).
-/// Messages never echo raw input bytes, so an error about bad UTF-8 is itself valid UTF-8.
+/// Messages are valid UTF-8 whatever the input: text is checked for UTF-8 before anything in it
+/// is quoted, field names are quoted with bytes outside printable ASCII escaped as \xNN, and a
+/// syntax error gives its offset and reason without quoting the text around it.
 
 #include <prognos/core/error.hpp>
 #include <prognos/data/table.hpp>
@@ -149,9 +151,12 @@ inline nlohmann::json parse_json_strict(std::string_view text) {
     } catch (const nlohmann::json::parse_error& e) {
         // nlohmann counts bytes from 1 and points at the last byte it read.
         const std::size_t at = e.byte == 0 ? 0 : e.byte - 1;
+        // Keep nlohmann's reason ("invalid literal") but not its "last read: ..." excerpt,
+        // which would quote the request back.
         std::string what = e.what();
         const auto reason = what.find(" - ");
         what = reason == std::string::npos ? std::string("syntax error") : what.substr(reason + 3);
+        what = what.substr(0, what.find("; last read"));
         PROGNOS_THROW(parse_error("invalid JSON at byte " + std::to_string(at) + ": " +
                                   detail::printable(what, 200)));
     } catch (const nlohmann::json::exception&) {

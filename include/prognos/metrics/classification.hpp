@@ -279,4 +279,35 @@ inline double f1(const IntVector& y_true,
         detail::divide_or(tp, static_cast<double>(c.actual[0]), zero_division));
 }
 
+// scikit-learn's names for the same functions, so code and habits carry over unchanged.
+
+/// Same as accuracy().
+inline double accuracy_score(const IntVector& y_true, const IntVector& y_pred) {
+    return accuracy(y_true, y_pred);
+}
+
+/// Same as precision().
+inline double precision_score(const IntVector& y_true,
+                              const IntVector& y_pred,
+                              int positive_label = 1,
+                              double zero_division = 0.0) {
+    return precision(y_true, y_pred, positive_label, zero_division);
+}
+
+/// Same as recall().
+inline double recall_score(const IntVector& y_true,
+                           const IntVector& y_pred,
+                           int positive_label = 1,
+                           double zero_division = 0.0) {
+    return recall(y_true, y_pred, positive_label, zero_division);
+}
+
+/// Same as f1().
+inline double f1_score(const IntVector& y_true,
+                       const IntVector& y_pred,
+                       int positive_label = 1,
+                       double zero_division = 0.0) {
+    return f1(y_true, y_pred, positive_label, zero_division);
+}
+
 } // namespace prognos

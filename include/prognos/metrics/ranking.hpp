@@ -333,4 +333,16 @@ inline PrecisionRecallCurve precision_recall_curve(const std::vector<std::string
     return detail::precision_recall_curve_of(t, y_score);
 }
 
+/// scikit-learn's name for roc_auc().
+inline double
+roc_auc_score(const IntVector& y_true, const Vector& y_score, int positive_label = 1) {
+    return roc_auc(y_true, y_score, positive_label);
+}
+
+/// scikit-learn's name for average_precision().
+inline double
+average_precision_score(const IntVector& y_true, const Vector& y_score, int positive_label = 1) {
+    return average_precision(y_true, y_score, positive_label);
+}
+
 } // namespace prognos

@@ -108,9 +108,16 @@ public:
     Pipeline& fit(const Table& data, const std::string& target) {
         const Table X = data.drop({target});
         if constexpr (is_classifier) {
-            Labels labels = labels_from_column(data.column(std::string_view{target}));
+            const Labels labels = labels_from_column(data.column(std::string_view{target}));
             fit(X, labels.y);
-            class_names_ = std::move(labels.names);
+            // Name each of the model's classes by its category text.
+            for (std::size_t k = 0; k < class_names_.size(); ++k) {
+                for (std::size_t c = 0; c < labels.classes.size(); ++c) {
+                    if (std::to_string(labels.classes[c]) == class_names_[k]) {
+                        class_names_[k] = labels.names[c];
+                    }
+                }
+            }
         } else {
             fit(X, targets_from_column(data.column(std::string_view{target})));
         }
@@ -217,6 +224,10 @@ public:
         ar("refuse_extra_columns", extra);
         extra_columns_ = extra == 1 ? ExtraColumns::error : ExtraColumns::ignore;
         serialize_steps(ar, std::index_sequence_for<Steps...>{});
+        if (Archive::loading && fitted_) {
+            const std::string problem = consistency_problem();
+            ar.require(problem.empty(), "the stored steps do not fit together: " + problem);
+        }
     }
 
 private:
@@ -331,6 +342,52 @@ private:
                                     e.column()));
         }
     }
+
+    // Each step checks its own state when loaded; this checks that they fit one another, by
+    // passing one made-up row of the schema's shape through every step. A file whose parts
+    // were edited apart is then refused at load time instead of failing at the first request.
+    std::string consistency_problem() const {
+        Table row;
+        for (const auto& c : schema_.columns) {
+            if (c.type == ColumnType::numeric) {
+                row.add(Column::numeric(c.name, {0.0}));
+            } else if (c.categories.empty()) {
+                row.add(Column::categorical(c.name, {Column::missing_code}, {}));
+            } else {
+                row.add(Column::categorical(c.name, {0}, {c.categories.front()}));
+            }
+        }
+        Matrix F;
+        try {
+            F = features(row);
+        } catch (const error& e) {
+            return e.what();
+        }
+        if (!feature_names_.empty() && static_cast<Index>(feature_names_.size()) != F.cols()) {
+            return std::to_string(feature_names_.size()) + " feature names for " +
+                   std::to_string(F.cols()) + " features";
+        }
+        if constexpr (has_n_features<Model>::value) {
+            if (static_cast<Index>(model().n_features()) != F.cols()) {
+                return "the model takes " + std::to_string(model().n_features()) +
+                       " features but the steps before it produce " + std::to_string(F.cols());
+            }
+        }
+        if constexpr (is_classifier) {
+            if (class_names_.size() != static_cast<std::size_t>(model().classes().size())) {
+                return std::to_string(class_names_.size()) + " class names for " +
+                       std::to_string(model().classes().size()) + " classes";
+            }
+        }
+        return {};
+    }
+
+    template <class T, class = void>
+    struct has_n_features : std::false_type {};
+
+    template <class T>
+    struct has_n_features<T, std::void_t<decltype(std::declval<const T&>().n_features())>>
+        : std::true_type {};
 
     template <class Archive, std::size_t... Is>
     void serialize_steps(Archive& ar, std::index_sequence<Is...>) {

@@ -36,6 +36,10 @@ public:
     explicit ColumnSelector(const Params& params)
         : params_(params) {}
 
+    /// The parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The parameters.
     const Params& params() const noexcept { return params_; }
 
     /// Resolves the kept columns against `table`.

@@ -43,6 +43,10 @@ public:
     explicit MinMaxScaler(const Params& params)
         : params_(params) {}
 
+    /// The parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The parameters.
     const Params& params() const noexcept { return params_; }
 
     /// Learns per-column minimum and maximum over the non-NaN values (an all-NaN column gets

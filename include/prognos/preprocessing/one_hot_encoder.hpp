@@ -53,6 +53,10 @@ public:
     explicit OneHotEncoder(const Params& params)
         : params_(params) {}
 
+    /// The parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The parameters.
     const Params& params() const noexcept { return params_; }
 
     /// Learns the sorted categories of every categorical column.

@@ -63,6 +63,10 @@ public:
     explicit SimpleImputer(const Params& params)
         : params_(params) {}
 
+    /// The parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The parameters.
     const Params& params() const noexcept { return params_; }
 
     /// Learns one fill value per column of `table`.

@@ -45,6 +45,10 @@ public:
     explicit StandardScaler(const Params& params)
         : params_(params) {}
 
+    /// The parameters; changes take effect at the next fit.
+    Params& params() noexcept { return params_; }
+
+    /// The parameters.
     const Params& params() const noexcept { return params_; }
 
     /// Learns per-column mean and standard deviation over the non-NaN values. A column that is

@@ -41,10 +41,16 @@ inline bool is_negligible_spread(double spread, double centre, double n) noexcep
 }
 
 /// "'a', 'b', 'c'".
+/// 'a', 'b', 'c': at most 20 names, then "and N more", so that a column with thousands of
+/// categories does not turn one error into pages of text.
 inline std::string quote_list(const std::vector<std::string>& names) {
+    constexpr std::size_t shown = 20;
     std::string s;
-    for (const auto& n : names) {
-        s += (s.empty() ? "'" : ", '") + n + "'";
+    for (std::size_t i = 0; i < names.size() && i < shown; ++i) {
+        s += (s.empty() ? "'" : ", '") + names[i] + "'";
+    }
+    if (names.size() > shown) {
+        s += " and " + std::to_string(names.size() - shown) + " more";
     }
     return s;
 }
