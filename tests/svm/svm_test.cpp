@@ -118,8 +118,8 @@ TEST_CASE("SVC agrees with scikit-learn on dual coefficients and support vectors
         if (svc.n_classes() == 2) {
             CHECK((svc.decision_function(Xt) - dec).cwiseAbs().maxCoeff() < 1e-4);
         }
-        CHECK(ints(c["predict"]) ==
-              std::vector<int>(svc.predict(Xt).data(), svc.predict(Xt).data() + Xt.rows()));
+        const IntVector pred = svc.predict(Xt);
+        CHECK(ints(c["predict"]) == std::vector<int>(pred.data(), pred.data() + pred.size()));
     }
 }
 
