@@ -13,6 +13,8 @@
 // cycling through the test rows, reported as the 50th / 99th percentile in microseconds.
 
 #include <prognos/ensemble/random_forest.hpp>
+#include <prognos/preprocessing/standard_scaler.hpp>
+#include <prognos/svm/svc.hpp>
 #include <prognos/tree/decision_tree.hpp>
 #include <prognos/version.hpp>
 
@@ -235,6 +237,82 @@ private:
     bool first_ = true;
 };
 
+// The harness's svm: StandardScaler then SVC (RBF, C = 1, gamma = 'scale', tol = 1e-3). Fit
+// and batch predict include scaling; a single row is scaled into a stack buffer and passed to
+// predict_row, so that path allocates nothing either.
+int run_svm(const std::string& train_path,
+            const std::string& test_path,
+            const std::string& system,
+            const std::string& dataset) {
+    const Rows train = read_split(train_path);
+    const Rows test = read_split(test_path);
+    if (train.d != test.d || train.d > 256) {
+        throw std::runtime_error("train and test differ in feature count (or more than 256)");
+    }
+    const double base_rss = status_mb("VmRSS");
+    const prognos::IntVector ytr = Eigen::Map<const prognos::IntVector>(train.y.data(), train.n);
+    prognos::StandardScaler scaler;
+    prognos::SVC::Params sp;
+    sp.C = 1.0;
+    sp.kernel = prognos::Kernel::rbf;
+    sp.gamma = prognos::Gamma::scale();
+    sp.tol = 1e-3;
+    prognos::SVC svc(sp);
+
+    auto t0 = std::chrono::steady_clock::now();
+    {
+        const prognos::Matrix X = to_matrix(train);
+        scaler.fit(X);
+        svc.fit(scaler.transform(X), ytr);
+    }
+    const double fit_s = seconds_since(t0);
+
+    prognos::IntVector labels;
+    t0 = std::chrono::steady_clock::now();
+    {
+        const prognos::Matrix Xte = to_matrix(test);
+        labels = svc.predict(scaler.transform(Xte));
+    }
+    const double batch_s = seconds_since(t0);
+
+    // AUC from the decision value (positive favours class 1), untimed.
+    const prognos::Matrix dec = svc.decision_function(scaler.transform(to_matrix(test)));
+    std::vector<double> s(static_cast<std::size_t>(test.n));
+    for (int i = 0; i < test.n; ++i) {
+        s[static_cast<std::size_t>(i)] = dec(i, 0);
+    }
+    const std::vector<int> pred(labels.data(), labels.data() + labels.size());
+    const Scores sc = score(test.y, pred, s);
+
+    const prognos::Vector mean = scaler.mean();
+    const prognos::Vector scale = scaler.scale();
+    const Latency lat = single_row_latency(test.n, [&](int i) {
+        double z[256];
+        const double* x = test.x.data() + static_cast<std::size_t>(i) * test.d;
+        for (int j = 0; j < test.d; ++j) {
+            z[j] = (x[j] - mean[j]) / scale[j];
+        }
+        return static_cast<double>(svc.predict_row(z));
+    });
+    const double peak = status_mb("VmHWM");
+
+    JsonLine j;
+    j.text("system", system).text("model", "svm").text("dataset", dataset);
+    j.number("n_train", train.n).number("n_test", test.n).number("n_features", train.d);
+    j.text("config", "StandardScaler + SVC(rbf, C=1, gamma=scale, tol=1e-3, cache 200 MB)");
+    j.number("fit_s", fit_s).number("batch_predict_s", batch_s);
+    j.number("single_row_us_p50", lat.p50).number("single_row_us_p99", lat.p99);
+    j.number("accuracy", sc.accuracy).number("f1", sc.f1).number("auc", sc.auc);
+    j.number("peak_rss_mb", peak).number("base_rss_mb", base_rss);
+    j.number("n_support", static_cast<double>(svc.support().size()));
+    j.number("n_iter", static_cast<double>(svc.status().n_iter));
+    j.text("converged", svc.status().converged ? "yes" : "no");
+    j.number("threads", 1);
+    j.text("status", "ok");
+    std::printf("RESULT %s\n", j.str().c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -245,6 +323,14 @@ int main(int argc, char** argv) {
     const std::string model = argv[1];
     const std::string system = std::string("prognos-") + PROGNOS_VERSION_STRING;
     const std::string dataset = dataset_of(argv[2]);
+    if (model == "svm") {
+        try {
+            return run_svm(argv[2], argv[3], system, dataset);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "prognos_peer: %s\n", e.what());
+            return 1;
+        }
+    }
     if (model != "dt" && model != "rf") {
         JsonLine j;
         j.text("system", system).text("model", model).text("dataset", dataset);

@@ -13,4 +13,5 @@
 #include <prognos/model_selection.hpp>
 #include <prognos/pipeline.hpp>
 #include <prognos/preprocessing.hpp>
+#include <prognos/svm.hpp>
 #include <prognos/tree.hpp>

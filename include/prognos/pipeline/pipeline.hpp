@@ -109,7 +109,21 @@ public:
         const Table X = data.drop({target});
         if constexpr (is_classifier) {
             const Labels labels = labels_from_column(data.column(std::string_view{target}));
-            fit(X, labels.y);
+            if (labels.names.size() == 1) {
+                // A model that refuses a single class names it by its number; only the
+                // pipeline knows the category text a user would recognise.
+                try {
+                    fit(X, labels.y);
+                } catch (const bad_value&) {
+                    throw;
+                } catch (const invalid_argument& e) {
+                    PROGNOS_THROW(invalid_argument(
+                        std::string(e.what()) + " (class " + std::to_string(labels.classes[0]) +
+                        " is '" + labels.names[0] + "' in target column '" + target + "')"));
+                }
+            } else {
+                fit(X, labels.y);
+            }
             // Name each of the model's classes by its category text.
             for (std::size_t k = 0; k < class_names_.size(); ++k) {
                 for (std::size_t c = 0; c < labels.classes.size(); ++c) {

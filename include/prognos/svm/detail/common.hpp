@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Pieces the three SVMs share: parameter checks, the two-class training call on top of the
+/// SMO solver, and the fitted support vectors with their batch and single-row evaluation.
+
+#include <prognos/core/error.hpp>
+#include <prognos/core/types.hpp>
+#include <prognos/svm/detail/smo.hpp>
+#include <prognos/svm/kernel.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace prognos {
+
+/// How an SVM fit ended. A fit that hits max_iter is not an error: the model is usable (the
+/// solution is feasible) but not optimal, and converged says so.
+struct SvmFitStatus {
+    bool converged = true;  ///< every SMO run met the tolerance
+    long long n_iter = 0;   ///< SMO iterations over every sub-problem
+    double objective = 0.0; ///< dual objective, summed over sub-problems
+};
+
+namespace detail {
+
+/// Rows of X kept as support vectors, row-major so one vector's values are adjacent for the
+/// single-row path, with their squared norms for the block RBF.
+struct SupportSet {
+    using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    RowMatrix sv;
+    Vector sq;
+    KernelSpec kernel;
+
+    Index size() const noexcept { return sv.rows(); }
+
+    Index n_features() const noexcept { return sv.cols(); }
+
+    void set(const Matrix& vectors, const KernelSpec& spec) {
+        sv = vectors;
+        sq = sv.rowwise().squaredNorm();
+        kernel = spec;
+    }
+
+    /**
+     * out = K(X, sv) · coef - offsets for every row of X (coef: n_sv × n_out). Rows are taken in
+     * blocks so the kernel block stays in cache-sized memory whatever the size of X.
+     */
+    Matrix decisions(const Matrix& X, const Matrix& coef, const Vector& offsets) const {
+        Matrix out(X.rows(), coef.cols());
+        constexpr Index block = 256;
+        Matrix K;
+        for (Index start = 0; start < X.rows(); start += block) {
+            const Index n = std::min(block, X.rows() - start);
+            const auto Xb = X.middleRows(start, n);
+            K.resize(n, sv.rows());
+            Vector sq_x;
+            if (kernel.type == Kernel::rbf) {
+                sq_x = Xb.rowwise().squaredNorm();
+            }
+            kernel.block(Xb, sq_x, sv, sq, K);
+            out.middleRows(start, n).noalias() = K * coef;
+        }
+        out.rowwise() -= offsets.transpose();
+        return out;
+    }
+
+    /// K(x, sv_s) for one row.
+    double k(const double* x, Index s) const noexcept {
+        return kernel(x, sv.data() + s * sv.cols(), sv.cols());
+    }
+};
+
+/// Common checks of C, tol, cache_size and max_iter.
+inline void
+check_solver_params(const std::string& who, double tol, double cache_size, long long max_iter) {
+    if (!(tol > 0.0) || !std::isfinite(tol)) {
+        PROGNOS_THROW(invalid_argument(who + ": tol must be > 0, got " + std::to_string(tol)));
+    }
+    if (!(cache_size > 0.0) || !std::isfinite(cache_size)) {
+        PROGNOS_THROW(invalid_argument(who + ": cache_size must be > 0 (MB), got " +
+                                       std::to_string(cache_size)));
+    }
+    if (max_iter < -1 || max_iter == 0) {
+        PROGNOS_THROW(invalid_argument(who + ": max_iter must be >= 1 or -1 (no limit), got " +
+                                       std::to_string(max_iter)));
+    }
+}
+
+inline void check_positive(const std::string& who, const char* name, double v) {
+    if (!(v > 0.0) || !std::isfinite(v)) {
+        PROGNOS_THROW(
+            invalid_argument(who + ": " + name + " must be > 0, got " + std::to_string(v)));
+    }
+}
+
+/// A two-class problem solved: coefficient y_t a_t per row (0 for non-support rows).
+struct BinarySolution {
+    std::vector<double> coef;
+    double rho = 0.0;
+    SmoResult info;
+};
+
+/**
+ * Trains C-SVC on the rows of X with signs y (+1/-1); rows with y = +1 get upper bound
+ * c_pos, the others c_neg.
+ */
+inline BinarySolution train_binary(const Matrix& X,
+                                   const std::vector<std::int8_t>& y,
+                                   double c_pos,
+                                   double c_neg,
+                                   const KernelSpec& spec,
+                                   const SmoSettings& settings,
+                                   double cache_bytes) {
+    const auto n = static_cast<std::size_t>(X.rows());
+    std::vector<double> C(n);
+    for (std::size_t t = 0; t < n; ++t) {
+        C[t] = y[t] > 0 ? c_pos : c_neg;
+    }
+    SvcQ Q(X, spec, y, cache_bytes);
+    SmoSolver solver;
+    BinarySolution out;
+    out.info =
+        solver.solve(Q, std::vector<double>(n, -1.0), y, C, std::vector<double>(n, 0.0), settings);
+    out.rho = out.info.rho;
+    out.coef.resize(n);
+    for (std::size_t t = 0; t < n; ++t) {
+        out.coef[t] = out.info.alpha[t] * y[t];
+    }
+    return out;
+}
+
+/// Rows `rows` of X as a new matrix.
+inline Matrix take_rows(const Matrix& X, const std::vector<Index>& rows) {
+    Matrix out(static_cast<Index>(rows.size()), X.cols());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        out.row(static_cast<Index>(r)) = X.row(rows[r]);
+    }
+    return out;
+}
+
+/// Checks a fitted kernel read back from an artifact.
+template <class Archive>
+void serialize_kernel(Archive& ar, KernelSpec& k) {
+    int type = static_cast<int>(k.type);
+    ar("kernel_type", type);
+    ar("kernel_gamma", k.gamma);
+    ar("kernel_degree", k.degree);
+    ar("kernel_coef0", k.coef0);
+    if (Archive::loading) {
+        ar.require(type >= 0 && type <= 3, "kernel_type must be 0..3 (linear, poly, rbf, sigmoid)");
+        ar.require(std::isfinite(k.gamma) && k.gamma > 0.0, "kernel_gamma must be > 0");
+        ar.require(k.degree >= 1, "kernel_degree must be >= 1");
+        ar.require(std::isfinite(k.coef0), "kernel_coef0 must be finite");
+        k.type = static_cast<Kernel>(type);
+    }
+}
+
+/// Saves or loads a support set; loading checks that sizes agree.
+template <class Archive>
+void serialize_support(Archive& ar, SupportSet& s) {
+    serialize_kernel(ar, s.kernel);
+    Matrix sv = s.sv;
+    ar("support_vectors", sv);
+    if (Archive::loading) {
+        ar.require(sv.allFinite(), "support_vectors must be finite");
+        s.sv = sv;
+        s.sq = s.sv.rowwise().squaredNorm();
+    }
+}
+
+/// Serializes the kernel choice of a Params struct (rule and value of gamma included).
+template <class Archive, class P>
+void serialize_kernel_params(Archive& ar, P& params) {
+    int kernel = static_cast<int>(params.kernel);
+    int rule = static_cast<int>(params.gamma.rule);
+    ar("kernel", kernel);
+    ar("gamma_rule", rule);
+    ar("gamma", params.gamma.value);
+    ar("degree", params.degree);
+    ar("coef0", params.coef0);
+    ar("tol", params.tol);
+    ar("cache_size", params.cache_size);
+    std::int64_t max_iter = params.max_iter;
+    ar("max_iter", max_iter);
+    ar("shrinking", params.shrinking);
+    if (Archive::loading) {
+        ar.require(kernel >= 0 && kernel <= 3, "kernel must be 0..3 (linear, poly, rbf, sigmoid)");
+        ar.require(rule >= 0 && rule <= 2, "gamma_rule must be 0 (value), 1 (scale) or 2 (auto)");
+        params.kernel = static_cast<Kernel>(kernel);
+        params.gamma.rule = static_cast<Gamma::Rule>(rule);
+        params.max_iter = static_cast<long long>(max_iter);
+    }
+}
+
+} // namespace detail
+} // namespace prognos
