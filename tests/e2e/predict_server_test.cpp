@@ -240,6 +240,14 @@ TEST_CASE("predict_server answers bad requests with 400 and a named problem", "[
     auto nowhere = c.Get("/nowhere");
     REQUIRE(nowhere->status == 404);
     REQUIRE(json_of(nowhere)["status"] == 404);
+    auto post_nowhere = c.Post("/nowhere", "{}", "application/json");
+    REQUIRE(post_nowhere->status == 404);
+    REQUIRE(json_of(post_nowhere)["status"] == 404);
+    auto wrong_method = c.Get("/predict");
+    REQUIRE(wrong_method->status == 405);
+    REQUIRE(wrong_method->get_header_value("Allow") == "POST");
+    REQUIRE_THAT(json_of(wrong_method)["error"].get<std::string>(), ptest::contains("use POST"));
+    REQUIRE(c.Post("/health", "", "text/plain")->status == 405);
     REQUIRE(s.alive());
 }
 
