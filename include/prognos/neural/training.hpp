@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <string>
@@ -253,13 +254,19 @@ void gather_columns(
     }
 }
 
+/// Throws the divergence error. `what` is either a quantity ("the loss"), reported as having
+/// become non-finite at `epoch`, or a full description that already names the epoch.
 [[noreturn]] inline void
 diverged(const std::string& who, int epoch, double learning_rate, const std::string& what) {
+    const bool described = what.find(" at epoch ") != std::string::npos;
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", learning_rate);
     PROGNOS_THROW(numerical_error(
-        who + ": " + what + " became non-finite at epoch " + std::to_string(epoch) +
+        who + ": " +
+        (described ? what : what + " became non-finite at epoch " + std::to_string(epoch)) +
         " (training diverged); scale the inputs (a StandardScaler in front; for a regressor also "
         "the target) or lower learning_rate_init (it is " +
-        std::to_string(learning_rate) + "). No model was stored."));
+        rate + "). No model was stored."));
 }
 
 /**
@@ -318,6 +325,19 @@ TrainingRecord train(Network<Scalar>& net,
             diverged(who, epoch, opt.learning_rate, "a weight");
         }
         const double loss = accumulated / static_cast<double>(n);
+        // Weights racing off while staying finite (dead relu units can cap the output) are
+        // divergence too: a healthy run never ends an epoch at 1e8 times its best loss, floored
+        // at 1 so that a near-perfect fit wobbling upwards is not mistaken for it.
+        if (loss > 1e8 * std::max(rec.best_loss, 1.0) && std::isfinite(rec.best_loss)) {
+            char text[120];
+            std::snprintf(text,
+                          sizeof text,
+                          "the loss exploded from %.3g to %.3g at epoch %d",
+                          rec.best_loss,
+                          loss,
+                          epoch);
+            diverged(who, epoch, opt.learning_rate, text);
+        }
         rec.loss_curve.push_back(loss);
         rec.n_iter = epoch;
         samples_seen += static_cast<double>(n);
