@@ -254,7 +254,16 @@ int run_mlp(const Rows& train,
     p.solver = prognos::Solver::adam;
     p.max_iter = 200;
     p.early_stopping = true;
+    // Stopping on the held-out loss rather than accuracy: see the config text and
+    // docs/limitations.md. PROGNOS_PEER_MLP_STOP=score gives scikit-learn's rule.
+    const char* stop = std::getenv("PROGNOS_PEER_MLP_STOP");
+    const bool on_score = stop != nullptr && std::string(stop) == "score";
+    p.early_stopping_metric =
+        on_score ? prognos::EarlyStoppingMetric::score : prognos::EarlyStoppingMetric::loss;
     p.seed = 0;
+    if (const char* seed = std::getenv("PROGNOS_PEER_SEED")) {
+        p.seed = std::strtoull(seed, nullptr, 10); // for checking seed-to-seed spread
+    }
     prognos::StandardScaler scaler;
     Model mlp(p);
 
@@ -308,8 +317,10 @@ int run_mlp(const Rows& train,
     j.number("n_train", train.n).number("n_test", test.n).number("n_features", train.d);
     j.text("config",
            std::string("StandardScaler + ") + Model::type_name() +
-               "(64-32, relu, adam, lr 1e-3, alpha 1e-4, batch 200, early_stopping "
-               "validation_fraction=0.1 n_iter_no_change=10 tol=1e-4, max_iter=200, seed=0)");
+               "(64-32, relu, adam, lr 1e-3, alpha 1e-4, batch 200, early_stopping on " +
+               (on_score ? "validation accuracy" : "validation log-loss") +
+               ", validation_fraction=0.1 n_iter_no_change=10 tol=1e-4, max_iter=200, seed=" +
+               std::to_string(p.seed) + ")");
     j.number("fit_s", fit_s).number("batch_predict_s", batch_s);
     j.number("single_row_us_p50", lat.p50).number("single_row_us_p99", lat.p99);
     j.number("accuracy", sc.accuracy).number("f1", sc.f1).number("auc", sc.auc);

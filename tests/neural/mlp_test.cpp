@@ -300,6 +300,25 @@ TEST_CASE("MLP early stopping stops and keeps the best epoch", "[neural][mlp]") 
     REQUIRE(reports.back().epoch == clf.n_iter());
 }
 
+TEST_CASE("MLP early stopping on the validation loss stops and reports negative losses",
+          "[neural][mlp]") {
+    Matrix X;
+    IntVector y;
+    blobs(300, 2, 15, X, y);
+    MLPParams p = small({8});
+    p.early_stopping = true;
+    p.early_stopping_metric = prognos::EarlyStoppingMetric::loss;
+    p.learning_rate_init = 0.01;
+    MLPClassifier clf(p);
+    clf.fit(X, y);
+    REQUIRE(clf.status() == prognos::FitStatus::converged);
+    REQUIRE(clf.n_iter() < 200);
+    for (double s : clf.validation_scores()) {
+        REQUIRE(s < 0); // minus a cross-entropy
+    }
+    REQUIRE(reloaded(clf).params().early_stopping_metric == prognos::EarlyStoppingMetric::loss);
+}
+
 TEST_CASE("MLP epoch callback sees every epoch and can stop training", "[neural][mlp]") {
     Matrix X;
     IntVector y;

@@ -227,6 +227,8 @@ protected:
         ar("nesterovs_momentum", p.nesterovs_momentum);
         ar("early_stopping", p.early_stopping);
         ar("validation_fraction", p.validation_fraction);
+        int metric = static_cast<int>(p.early_stopping_metric);
+        ar("early_stopping_metric", metric);
         ar("beta_1", p.beta_1);
         ar("beta_2", p.beta_2);
         ar("epsilon", p.epsilon);
@@ -250,6 +252,9 @@ protected:
             ar.require(learning_rate >= 0 && learning_rate <= 2,
                        "learning_rate must be 0 (constant), 1 (invscaling) or 2 (adaptive)");
             ar.require(status >= 0 && status <= 3, "status must be in 0..3");
+            ar.require(metric >= 0 && metric <= 1,
+                       "early_stopping_metric must be 0 (score) or 1 (loss)");
+            p.early_stopping_metric = static_cast<EarlyStoppingMetric>(metric);
             p.activation = static_cast<Activation>(activation);
             p.solver = static_cast<Solver>(solver);
             p.learning_rate = static_cast<LearningRate>(learning_rate);

@@ -48,6 +48,16 @@ enum class LearningRate : int {
     adaptive = 2    ///< divided by 5 whenever n_iter_no_change epochs bring no improvement
 };
 
+/// What early stopping watches on the held-out rows. Serialized as its int value.
+enum class EarlyStoppingMetric : int {
+    /// Accuracy (classifier) or R^2 (regressor), as scikit-learn does.
+    score = 0,
+    /// The negative mean loss (cross-entropy or half squared error). Smoother than accuracy:
+    /// on rare-failure data accuracy barely moves once the majority class is right, so it stops
+    /// early and noisily, while the loss keeps rewarding better-ranked probabilities.
+    loss = 1
+};
+
 /// Why training ended.
 enum class FitStatus : int {
     not_fitted = 0,         ///< fit() has not run
@@ -61,8 +71,8 @@ struct EpochReport {
     int epoch = 0;    ///< 1-based epoch just finished
     int max_iter = 0; ///< the epoch budget (Params::max_iter)
     double loss = 0;  ///< mean training loss of the epoch, L2 penalty included
-    /// Accuracy (classifier) or R^2 (regressor) on the held-out rows; NaN without early
-    /// stopping.
+    /// Accuracy (classifier) or R^2 (regressor) on the held-out rows, or their negative mean
+    /// loss (see EarlyStoppingMetric); NaN without early stopping.
     double validation_score = std::numeric_limits<double>::quiet_NaN();
     double learning_rate = 0; ///< the rate used in this epoch
     int epochs_without_improvement = 0;
@@ -106,6 +116,8 @@ struct MLPParams {
     /// Hold out validation_fraction of the rows and stop when the score on them stops
     /// improving; the best weights are kept.
     bool early_stopping = false;
+    /// What early stopping watches (scikit-learn: the score).
+    EarlyStoppingMetric early_stopping_metric = EarlyStoppingMetric::score;
     /// Fraction of rows held out for early stopping (stratified by class for classifiers).
     double validation_fraction = 0.1;
     /// Adam's decay rates of the first and second moment estimates, in [0, 1).
@@ -164,6 +176,10 @@ inline void check_mlp_params(const MLPParams& p, const std::string& who) {
     }
     if (!(p.momentum >= 0 && p.momentum <= 1)) {
         fail("momentum must be in [0, 1], got " + std::to_string(p.momentum));
+    }
+    const int metric = static_cast<int>(p.early_stopping_metric);
+    if (metric < 0 || metric > 1) {
+        fail("early_stopping_metric must be score or loss, got " + std::to_string(metric));
     }
     if (p.early_stopping && !(p.validation_fraction > 0 && p.validation_fraction < 1)) {
         fail("validation_fraction must be in (0, 1), got " + std::to_string(p.validation_fraction));
@@ -352,12 +368,16 @@ TrainingRecord train(Network<Scalar>& net,
         report.learning_rate = epoch_rate;
         if (p.early_stopping) {
             typename Network<Scalar>::Workspace vs;
-            net.forward(valid_x, vs);
+            Mat logits;
+            net.forward(valid_x, vs, &logits);
             if (!vs.acts.back().allFinite()) {
                 diverged(who, epoch, opt.learning_rate, "a validation prediction");
             }
             const double s =
-                score(vs.acts.back().template cast<double>(), valid_y.template cast<double>());
+                p.early_stopping_metric == EarlyStoppingMetric::loss
+                    ? -static_cast<double>(net.data_loss(logits, vs.acts.back(), valid_y))
+                    : score(vs.acts.back().template cast<double>(),
+                            valid_y.template cast<double>());
             rec.validation_scores.push_back(s);
             report.validation_score = s;
             no_improvement = s < rec.best_validation_score + p.tol ? no_improvement + 1 : 0;
