@@ -109,7 +109,20 @@ public:
         const Table X = data.drop({target});
         if constexpr (is_classifier) {
             Labels labels = labels_from_column(data.column(std::string_view{target}));
-            fit(X, labels.y);
+            try {
+                fit(X, labels.y);
+            } catch (const bad_value&) {
+                throw;
+            } catch (const invalid_argument& e) {
+                // A model that refuses a single class names it by its number; only the
+                // pipeline knows the category text behind it ("normal"), so it adds that.
+                if (labels.names.size() != 1) {
+                    throw;
+                }
+                PROGNOS_THROW(invalid_argument(
+                    std::string(e.what()) + " (class " + std::to_string(labels.classes.front()) +
+                    " is '" + labels.names.front() + "' in target column '" + target + "')"));
+            }
             class_names_ = std::move(labels.names);
         } else {
             fit(X, targets_from_column(data.column(std::string_view{target})));
