@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <prognos/core/random.hpp>
+#include <prognos/data/csv.hpp>
 #include <prognos/io/artifact.hpp>
 #include <prognos/io/json_archive.hpp>
 #include <prognos/neural.hpp>
@@ -572,6 +573,21 @@ TEST_CASE("Case 015 MLPClassifier refuses a single class and names it", "[neural
     REQUIRE_THROWS_WITH(clf.fit(X, y), ptest::contains("at least 2 classes"));
     REQUIRE_THROWS_WITH(clf.fit(X, y), ptest::contains("class 4"));
     REQUIRE_FALSE(clf.is_fitted());
+}
+
+TEST_CASE("Case 015 through a pipeline names the single class by its text",
+          "[neural][mlp][pipeline][cases]") {
+    const prognos::Table data = prognos::read_csv(std::string(PROGNOS_TEST_DATA_DIR) +
+                                                  "/cases/015-classifier-single-class/input.csv");
+    auto pipe = prognos::make_pipeline(prognos::StandardScaler{}, MLPClassifier{});
+    REQUIRE_THROWS_AS(pipe.fit(data, "status"), prognos::invalid_argument);
+    REQUIRE_THROWS_WITH(pipe.fit(data, "status"), ptest::contains("at least 2 classes"));
+    REQUIRE_THROWS_WITH(pipe.fit(data, "status"),
+                        ptest::contains("class 0 is 'normal' in target column 'status'"));
+    // Nothing fitted, so nothing to save as a model.
+    REQUIRE_FALSE(pipe.is_fitted());
+    REQUIRE_FALSE(pipe.model().is_fitted());
+    REQUIRE_THROWS_AS(pipe.predict(data), prognos::not_fitted);
 }
 
 TEST_CASE("Case 017 MLPRegressor on unscaled input stops with a divergence error",
