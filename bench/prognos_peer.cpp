@@ -13,6 +13,7 @@
 // cycling through the test rows, reported as the 50th / 99th percentile in microseconds.
 
 #include <prognos/ensemble/random_forest.hpp>
+#include <prognos/neural/mlp.hpp>
 #include <prognos/preprocessing/standard_scaler.hpp>
 #include <prognos/svm/svc.hpp>
 #include <prognos/tree/decision_tree.hpp>
@@ -315,6 +316,106 @@ int run_svm(const std::string& train_path,
 
 } // namespace
 
+// The harness's mlp: StandardScaler, then 64-32 relu units trained by Adam with early stopping
+// on 10% of the rows, at most 200 epochs (scikit-learn's settings). Single-row latency includes
+// scaling the raw row, as the harness asks. Scalar is the network's number type.
+template <class Scalar>
+int run_mlp(const Rows& train,
+            const Rows& test,
+            const std::string& system,
+            const std::string& dataset) {
+    using Model = prognos::BasicMLPClassifier<Scalar>;
+    const double base_rss = status_mb("VmRSS");
+    const prognos::IntVector ytr = Eigen::Map<const prognos::IntVector>(train.y.data(), train.n);
+    typename Model::Params p;
+    p.hidden_layer_sizes = {64, 32};
+    p.activation = prognos::Activation::relu;
+    p.solver = prognos::Solver::adam;
+    p.max_iter = 200;
+    p.early_stopping = true;
+    // Stopping on the held-out loss rather than accuracy: see the config text and
+    // docs/limitations.md. PROGNOS_PEER_MLP_STOP=score gives scikit-learn's rule.
+    const char* stop = std::getenv("PROGNOS_PEER_MLP_STOP");
+    const bool on_score = stop != nullptr && std::string(stop) == "score";
+    p.early_stopping_metric =
+        on_score ? prognos::EarlyStoppingMetric::score : prognos::EarlyStoppingMetric::loss;
+    p.seed = 0;
+    if (const char* seed = std::getenv("PROGNOS_PEER_SEED")) {
+        p.seed = std::strtoull(seed, nullptr, 10); // for checking seed-to-seed spread
+    }
+    prognos::StandardScaler scaler;
+    Model mlp(p);
+
+    auto t0 = std::chrono::steady_clock::now();
+    {
+        const prognos::Matrix X = to_matrix(train);
+        mlp.fit(scaler.fit_transform(X), ytr);
+    }
+    const double fit_s = seconds_since(t0);
+
+    prognos::IntVector labels;
+    t0 = std::chrono::steady_clock::now();
+    labels = mlp.predict(scaler.transform(to_matrix(test)));
+    const double batch_s = seconds_since(t0);
+
+    const prognos::Matrix proba = mlp.predict_proba(scaler.transform(to_matrix(test)));
+    std::vector<double> s(static_cast<std::size_t>(test.n));
+    for (int i = 0; i < test.n; ++i) {
+        s[static_cast<std::size_t>(i)] = proba(i, 1);
+    }
+    const std::vector<int> pred(labels.data(), labels.data() + labels.size());
+    const Scores sc = score(test.y, pred, s);
+
+    // Single rows: scale the raw row into a stack buffer, then the allocation-free row call.
+    const double* mean = scaler.mean().data();
+    const double* scale = scaler.scale().data();
+    const auto scaled = [&](int i, double* z) {
+        const double* x = test.x.data() + static_cast<std::size_t>(i) * test.d;
+        for (int j = 0; j < test.d; ++j) {
+            z[j] = (x[j] - mean[j]) / scale[j];
+        }
+    };
+    double z[256];
+    if (test.d > 256) {
+        throw std::runtime_error("prognos_peer mlp: at most 256 features");
+    }
+    const Latency lat = single_row_latency(test.n, [&](int i) {
+        scaled(i, z);
+        return static_cast<double>(mlp.predict_row(z));
+    });
+    double out[2];
+    const Latency lat_proba = single_row_latency(test.n, [&](int i) {
+        scaled(i, z);
+        mlp.predict_proba_row(z, out);
+        return out[1];
+    });
+    const double peak = status_mb("VmHWM");
+
+    JsonLine j;
+    j.text("system", system).text("model", "mlp").text("dataset", dataset);
+    j.number("n_train", train.n).number("n_test", test.n).number("n_features", train.d);
+    j.text("config",
+           std::string("StandardScaler + ") + Model::type_name() +
+               "(64-32, relu, adam, lr 1e-3, alpha 1e-4, batch 200, early_stopping on " +
+               (on_score ? "validation accuracy" : "validation log-loss") +
+               ", validation_fraction=0.1 n_iter_no_change=10 tol=1e-4, max_iter=200, seed=" +
+               std::to_string(p.seed) + ")");
+    j.number("fit_s", fit_s).number("batch_predict_s", batch_s);
+    j.number("single_row_us_p50", lat.p50).number("single_row_us_p99", lat.p99);
+    j.number("accuracy", sc.accuracy).number("f1", sc.f1).number("auc", sc.auc);
+    j.number("peak_rss_mb", peak).number("base_rss_mb", base_rss);
+    j.number("proba_single_row_us_p50", lat_proba.p50);
+    j.number("proba_single_row_us_p99", lat_proba.p99);
+    j.number("n_iter", mlp.n_iter());
+    j.number("fit_s_per_epoch", fit_s / mlp.n_iter());
+    j.number("threads", 1);
+    j.text("status", "ok");
+    std::printf("RESULT %s\n", j.str().c_str());
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
     if (argc < 4) {
         std::fprintf(stderr, "usage: prognos_peer dt|rf|svm|mlp TRAIN.csv TEST.csv\n");
@@ -331,7 +432,7 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    if (model != "dt" && model != "rf") {
+    if (model != "dt" && model != "rf" && model != "mlp") {
         JsonLine j;
         j.text("system", system).text("model", model).text("dataset", dataset);
         j.text("status", "unsupported");
@@ -343,6 +444,15 @@ int main(int argc, char** argv) {
         const Rows test = read_split(argv[3]);
         if (train.d != test.d) {
             throw std::runtime_error("train and test differ in feature count");
+        }
+        if (model == "mlp") {
+            // float halves the memory traffic of every matrix product; PROGNOS_PEER_MLP=double
+            // measures the double network instead.
+            const char* precision = std::getenv("PROGNOS_PEER_MLP");
+            if (precision != nullptr && std::string(precision) == "double") {
+                return run_mlp<double>(train, test, system, dataset);
+            }
+            return run_mlp<float>(train, test, system, dataset);
         }
         const double base_rss = status_mb("VmRSS");
         const prognos::IntVector ytr =
