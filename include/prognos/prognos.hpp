@@ -11,6 +11,7 @@
 #include <prognos/io.hpp>
 #include <prognos/metrics.hpp>
 #include <prognos/model_selection.hpp>
+#include <prognos/pdm.hpp>
 #include <prognos/pipeline.hpp>
 #include <prognos/preprocessing.hpp>
 #include <prognos/tree.hpp>
