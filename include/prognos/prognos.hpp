@@ -12,6 +12,7 @@
 #include <prognos/metrics.hpp>
 #include <prognos/model_selection.hpp>
 #include <prognos/neural.hpp>
+#include <prognos/pdm.hpp>
 #include <prognos/pipeline.hpp>
 #include <prognos/preprocessing.hpp>
 #include <prognos/svm.hpp>

@@ -10,6 +10,7 @@
 #include <prognos/preprocessing/standard_scaler.hpp>
 #include <prognos/tree/decision_tree.hpp>
 
+#include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
@@ -129,4 +130,18 @@ TEST_CASE("an artifact whose steps were edited apart is refused at load time", "
                         ptest::contains("the stored steps do not fit together") &&
                             ptest::contains("expected 3 features, got 2"));
     REQUIRE_FALSE(loaded.is_fitted());
+}
+
+TEST_CASE("an artifact written before the decision threshold existed still loads",
+          "[pipeline][io]") {
+    const auto data =
+        prognos::read_csv(case_file("018-feature-order-mismatch-at-serving/input.csv"));
+    auto p = prognos::make_pipeline(prognos::DecisionTreeClassifier{});
+    p.fit(data, "label");
+    auto json = prognos::io::to_json(p);
+    json.erase("decision_threshold");
+    decltype(p) loaded;
+    prognos::io::from_json(json, loaded);
+    REQUIRE(std::isnan(loaded.decision_threshold()));
+    REQUIRE(loaded.predict(data) == p.predict(data));
 }

@@ -15,6 +15,7 @@
 ///     ar("threshold", threshold_);          // Matrix, Vector, IntVector
 ///     ar.nested("scaler", scaler_);         // a member with its own serialize()
 ///     ar.nested_list("trees", trees_);      // a std::vector of such members
+///     ar.optional("threshold", t_, fallback); // added later: old files lack it
 ///     if (Archive::loading) { ar.require(ok, "what is wrong"); }
 ///
 /// Supported value types: bool, int, std::int64_t, std::uint64_t, double, std::string,

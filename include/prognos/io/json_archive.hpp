@@ -62,6 +62,12 @@ public:
         out_[name] = encode(value);
     }
 
+    /// A field added after the format's first version: written like any other.
+    template <class T>
+    void optional(const char* name, const T& value, const T&) {
+        out_[name] = encode(value);
+    }
+
     template <class T>
     void nested(const char* name, const T& object) {
         nlohmann::json sub;
@@ -157,6 +163,17 @@ public:
     template <class T>
     void operator()(const char* name, T& value) {
         decode(field(name), value, child(name));
+    }
+
+    /// A field added after the format's first version: files written before it lack it,
+    /// and loading them gives `fallback`, which must mean what those files meant.
+    template <class T>
+    void optional(const char* name, T& value, const T& fallback) {
+        if (in_.find(name) == in_.end()) {
+            value = fallback;
+        } else {
+            decode(field(name), value, child(name));
+        }
     }
 
     template <class T>

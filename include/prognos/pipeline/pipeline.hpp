@@ -22,6 +22,12 @@
 ///
 /// predict and predict_proba are const and only read the fitted state, so one fitted pipeline
 /// can serve many threads at once.
+///
+/// A binary classification pipeline may carry a decision threshold on the probability of the
+/// second class (the failure class under 0/1 labels): predict then answers that class when its
+/// probability reaches the threshold, instead of taking the most probable class. The threshold
+/// is saved in the artifact, so a server answers with the cost-tuned decision the trainer chose
+/// (see pdm/alarm.hpp, cost_optimal_threshold). Without one, predict is the model's own.
 
 #include <prognos/core/archive.hpp>
 #include <prognos/core/check.hpp>
@@ -31,7 +37,9 @@
 #include <prognos/data/labels.hpp>
 #include <prognos/data/table.hpp>
 
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -138,17 +146,12 @@ public:
         return *this;
     }
 
-    /// Predictions for named input, matched to the training schema by column name.
-    auto predict(const Table& X) const {
-        const Matrix F = features(X);
-        return named_errors([&] { return model().predict(F); });
-    }
+    /// Predictions for named input, matched to the training schema by column name. With a
+    /// decision threshold set, classes come from it (see set_decision_threshold).
+    auto predict(const Table& X) const { return predict_features(features(X)); }
 
     /// Predictions for a matrix whose columns are in training order.
-    auto predict(const Matrix& X) const {
-        const Matrix F = features(X);
-        return named_errors([&] { return model().predict(F); });
-    }
+    auto predict(const Matrix& X) const { return predict_features(features(X)); }
 
     /// Class probabilities for named input: one row per input row, one column per class in
     /// the order of classes().
@@ -186,6 +189,40 @@ public:
     }
 
     bool is_fitted() const noexcept { return fitted_; }
+
+    /**
+     * Makes predict answer the second class (classes()[1]) when its probability is >= `t`,
+     * else the first. For fitted binary classifiers only; `t` in [0, 1], or +infinity for
+     * "never". Choose it on out-of-fold probabilities, not on training rows.
+     * @throws not_fitted before fit; invalid_argument for a model with other than two classes
+     *         or a threshold outside [0, 1] (and not +infinity)
+     */
+    template <class M = Model, class = std::enable_if_t<has_predict_proba<M, Matrix>::value>>
+    Pipeline& set_decision_threshold(double t) {
+        check_fitted(fitted_, "Pipeline::set_decision_threshold");
+        if (class_names_.size() != 2) {
+            PROGNOS_THROW(invalid_argument(
+                "Pipeline::set_decision_threshold: needs a binary classifier, this one has " +
+                std::to_string(class_names_.size()) + " classes"));
+        }
+        if (!((t >= 0.0 && t <= 1.0) || t == std::numeric_limits<double>::infinity())) {
+            PROGNOS_THROW(invalid_argument(
+                "Pipeline::set_decision_threshold: threshold must lie in [0, 1] or be "
+                "+infinity, got " +
+                std::to_string(t)));
+        }
+        decision_threshold_ = t;
+        return *this;
+    }
+
+    /// Back to the model's own predict (the most probable class).
+    Pipeline& clear_decision_threshold() noexcept {
+        decision_threshold_ = std::numeric_limits<double>::quiet_NaN();
+        return *this;
+    }
+
+    /// The decision threshold, or NaN when predict is the model's own.
+    double decision_threshold() const noexcept { return decision_threshold_; }
 
     /// The columns the pipeline was fitted on.
     const Schema& schema() const noexcept { return schema_; }
@@ -237,14 +274,39 @@ public:
         int extra = extra_columns_ == ExtraColumns::error ? 1 : 0;
         ar("refuse_extra_columns", extra);
         extra_columns_ = extra == 1 ? ExtraColumns::error : ExtraColumns::ignore;
+        // Added after the first artifacts were written; those mean "no threshold" (NaN).
+        ar.optional(
+            "decision_threshold", decision_threshold_, std::numeric_limits<double>::quiet_NaN());
         serialize_steps(ar, std::index_sequence_for<Steps...>{});
         if (Archive::loading && fitted_) {
             const std::string problem = consistency_problem();
             ar.require(problem.empty(), "the stored steps do not fit together: " + problem);
         }
+        if (Archive::loading) {
+            const double t = decision_threshold_;
+            ar.require(std::isnan(t) || (is_classifier && class_names_.size() == 2 &&
+                                         ((t >= 0.0 && t <= 1.0) || t == HUGE_VAL)),
+                       "decision_threshold must be NaN (none), or in [0, 1] or +infinity for a "
+                       "binary classifier");
+        }
     }
 
 private:
+    auto predict_features(const Matrix& F) const {
+        if constexpr (is_classifier) {
+            if (!std::isnan(decision_threshold_)) {
+                const Matrix proba = named_errors([&] { return model().predict_proba(F); });
+                const auto& classes = model().classes();
+                std::decay_t<decltype(model().predict(F))> out(proba.rows());
+                for (Index i = 0; i < proba.rows(); ++i) {
+                    out[i] = classes[proba(i, 1) >= decision_threshold_ ? 1 : 0];
+                }
+                return out;
+            }
+        }
+        return named_errors([&] { return model().predict(F); });
+    }
+
     template <std::size_t I, class Step>
     static constexpr bool check_step() {
         if constexpr (I + 1 < n_steps) {
@@ -413,6 +475,8 @@ private:
     std::vector<std::string> feature_names_;
     std::vector<std::string> class_names_;
     ExtraColumns extra_columns_ = ExtraColumns::ignore;
+    // NaN: no threshold, predict is the model's own.
+    double decision_threshold_ = std::numeric_limits<double>::quiet_NaN();
     bool fitted_ = false;
 };
 

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+// alarm_ai4i: a cost-tuned alarm threshold on AI4I 2020.
+//
+//   alarm_ai4i [--data FILE] [--missed COST] [--false-alarm COST] [--out FILE] [--jobs N]
+//
+// A missed machine failure costs far more than a needless inspection. Defaults: a missed
+// failure costs 5, a false alarm 1 (a stated ratio of 5:1). The forest pipeline of train_ai4i
+// is cross-validated on the training part of the stratified 80/20 split (seed 42); the
+// threshold minimising the expected cost on those out-of-fold probabilities is stored in the
+// pipeline, which then decides the held-out rows and is saved with the threshold inside.
+// Recall and precision are printed with exact 95% intervals: 68 test failures prove less than
+// their point figures suggest.
+
+#include <prognos/data/csv.hpp>
+#include <prognos/data/labels.hpp>
+#include <prognos/io/artifact.hpp>
+#include <prognos/metrics.hpp>
+#include <prognos/model_selection.hpp>
+#include <prognos/pdm/alarm.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "ai4i_pipeline.hpp"
+
+namespace {
+
+struct Options {
+    std::string data = PROGNOS_AI4I_CSV;
+    std::string out = "ai4i_alarm.prognos";
+    double missed = 5.0;
+    double false_alarm = 1.0;
+    int jobs = -1;
+};
+
+[[noreturn]] void usage(const std::string& message) {
+    std::fprintf(stderr,
+                 "alarm_ai4i: %s\nusage: alarm_ai4i [--data FILE] [--missed COST] "
+                 "[--false-alarm COST] [--out FILE] [--jobs N]\n",
+                 message.c_str());
+    std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc) {
+            usage("missing value after " + flag);
+        }
+        const char* value = argv[++i];
+        if (flag == "--data") {
+            o.data = value;
+        } else if (flag == "--out") {
+            o.out = value;
+        } else if (flag == "--missed") {
+            o.missed = std::atof(value);
+        } else if (flag == "--false-alarm") {
+            o.false_alarm = std::atof(value);
+        } else if (flag == "--jobs") {
+            o.jobs = std::atoi(value);
+        } else {
+            usage("unknown option " + flag);
+        }
+    }
+    if (!(o.missed > 0) || !(o.false_alarm > 0)) {
+        usage("costs must be positive");
+    }
+    return o;
+}
+
+prognos::IntVector take(const prognos::IntVector& y, const std::vector<std::size_t>& rows) {
+    prognos::IntVector out(static_cast<prognos::Index>(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out[static_cast<prognos::Index>(i)] = y[static_cast<prognos::Index>(rows[i])];
+    }
+    return out;
+}
+
+void report(const char* name, const prognos::IntVector& y, const prognos::IntVector& pred) {
+    const auto rec = prognos::recall_interval(y, pred);
+    const auto prec = prognos::precision_interval(y, pred);
+    std::printf("  %-28s F1 %.3f  recall %.3f [%.3f, %.3f]  precision %.3f [%.3f, %.3f]\n",
+                name,
+                prognos::f1(y, pred),
+                rec.estimate,
+                rec.lower,
+                rec.upper,
+                prec.estimate,
+                prec.lower,
+                prec.upper);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const Options o = parse(argc, argv);
+    try {
+        const prognos::Table data = prognos::read_csv(o.data);
+        const prognos::Table X = data.drop(ai4i::not_features);
+        const prognos::IntVector y =
+            prognos::labels_from_column(data.column(std::string_view{ai4i::target})).y;
+        const auto split = prognos::train_test_split(y, 0.2, 42);
+        const prognos::Table X_train = X.take(split.train);
+        const prognos::Table X_test = X.take(split.test);
+        const prognos::IntVector y_train = take(y, split.train);
+        const prognos::IntVector y_test = take(y, split.test);
+
+        prognos::SimpleImputer::Params impute;
+        impute.strategy = prognos::SimpleImputer::Strategy::median;
+        prognos::RandomForestClassifier::Params forest;
+        forest.n_estimators = 100;
+        forest.seed = 42;
+        forest.n_jobs = 1; // the folds run in parallel instead
+        ai4i::Pipeline pipeline{prognos::SimpleImputer(impute),
+                                prognos::OneHotEncoder(),
+                                prognos::StandardScaler(),
+                                prognos::RandomForestClassifier(forest)};
+
+        // Out-of-fold failure probabilities of the training rows: 5 stratified folds.
+        const auto folds = prognos::StratifiedKFold({5, true, 42}).split(y_train);
+        const auto cv = prognos::cross_validate(
+            pipeline,
+            X_train,
+            y_train,
+            folds,
+            [](const prognos::IntVector& t, const prognos::IntVector& p) {
+                return prognos::f1(t, p);
+            },
+            o.jobs);
+        const prognos::Vector oof = cv.probabilities.col(1);
+        std::printf("AI4I 2020, stratified 80/20 split (seed 42): %zu training rows (%d "
+                    "failures), %zu test rows (%d failures)\n",
+                    X_train.rows(),
+                    y_train.sum(),
+                    X_test.rows(),
+                    y_test.sum());
+        std::printf(
+            "5-fold CV F1 at the arg-max threshold: %.3f +- %.3f\n", cv.mean_score, cv.std_score);
+
+        std::printf("\ncost-optimal thresholds on out-of-fold probabilities:\n");
+        for (double ratio : {1.0, 2.0, 5.0, 10.0, 20.0}) {
+            const auto t = prognos::cost_optimal_threshold(y_train, oof, ratio, 1.0);
+            std::printf("  missed:false alarm = %4.0f:1  threshold %.3f  (CV: %ld missed, %ld "
+                        "false alarms)\n",
+                        ratio,
+                        t.threshold,
+                        static_cast<long>(t.missed),
+                        static_cast<long>(t.false_alarms));
+        }
+        const auto chosen = prognos::cost_optimal_threshold(y_train, oof, o.missed, o.false_alarm);
+
+        pipeline.fit(X_train, y_train);
+        std::printf("\nheld-out test rows, failure class:\n");
+        const prognos::IntVector argmax = pipeline.predict(X_test);
+        report("arg-max (threshold 0.5)", y_test, argmax);
+        pipeline.set_decision_threshold(chosen.threshold);
+        const prognos::IntVector tuned = pipeline.predict(X_test);
+        char name[64];
+        std::snprintf(name,
+                      sizeof name,
+                      "cost %g:%g (threshold %.3f)",
+                      o.missed,
+                      o.false_alarm,
+                      chosen.threshold);
+        report(name, y_test, tuned);
+        long missed = 0, false_alarms = 0;
+        for (prognos::Index i = 0; i < y_test.size(); ++i) {
+            missed += (y_test[i] == 1 && tuned[i] == 0) ? 1 : 0;
+            false_alarms += (y_test[i] == 0 && tuned[i] == 1) ? 1 : 0;
+        }
+        std::printf("  at the chosen threshold: %ld missed failures, %ld false alarms, cost %.0f "
+                    "(arg-max: cost %.0f)\n",
+                    missed,
+                    false_alarms,
+                    o.missed * static_cast<double>(missed) +
+                        o.false_alarm * static_cast<double>(false_alarms),
+                    [&] {
+                        double c = 0;
+                        for (prognos::Index i = 0; i < y_test.size(); ++i) {
+                            c += (y_test[i] == 1 && argmax[i] == 0)   ? o.missed
+                                 : (y_test[i] == 0 && argmax[i] == 1) ? o.false_alarm
+                                                                      : 0.0;
+                        }
+                        return c;
+                    }());
+        std::printf("  (class weights, which the issue pairs with this threshold, are not in "
+                    "prognos yet)\n");
+        prognos::io::save(pipeline, o.out);
+        std::printf("saved %s with decision threshold %.3f\n", o.out.c_str(), chosen.threshold);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "alarm_ai4i: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

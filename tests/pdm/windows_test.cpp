@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+// SensorWindows: hand-worked statistics, batch equal to streaming bit for bit, pipeline use,
+// artifact round trip and error messages.
+#include <prognos/core/random.hpp>
+#include <prognos/ensemble/random_forest.hpp>
+#include <prognos/io/artifact.hpp>
+#include <prognos/io/json_archive.hpp>
+#include <prognos/pdm/windows.hpp>
+#include <prognos/pipeline/pipeline.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+
+using prognos::Column;
+using prognos::SensorWindows;
+using prognos::Table;
+using prognos::WindowStat;
+
+namespace {
+
+Table one_asset() {
+    Table t;
+    t.add(Column::numeric("unit", {7, 7, 7}));
+    t.add(Column::numeric("cycle", {1, 2, 3}));
+    t.add(Column::numeric("x", {1, 2, 4}));
+    return t;
+}
+
+// Two assets, readings interleaved and out of time order, irregular times, 40 rows each.
+Table two_assets(std::vector<std::size_t>* order_out = nullptr) {
+    prognos::Random rng(5);
+    std::vector<std::string> asset;
+    std::vector<double> time, a, b;
+    for (int unit = 0; unit < 2; ++unit) {
+        double t = 0;
+        for (int i = 0; i < 40; ++i) {
+            t += 1 + static_cast<double>(rng.uniform_index(3));
+            asset.push_back(unit == 0 ? "engine-A" : "engine-B");
+            time.push_back(t);
+            a.push_back(640 + 0.5 * rng.uniform01() + 0.01 * t);
+            b.push_back(1590 + 3 * rng.uniform01());
+        }
+    }
+    std::vector<std::size_t> order(asset.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    rng.shuffle(order.begin(), order.end());
+    auto pick = [&](const std::vector<double>& v) {
+        std::vector<double> out;
+        for (auto i : order) {
+            out.push_back(v[i]);
+        }
+        return out;
+    };
+    std::vector<std::string> asset_shuffled;
+    for (auto i : order) {
+        asset_shuffled.push_back(asset[i]);
+    }
+    Table tab;
+    tab.add(Column::categorical_from_strings("unit", asset_shuffled));
+    tab.add(Column::numeric("cycle", pick(time)));
+    tab.add(Column::numeric("s2", pick(a)));
+    tab.add(Column::numeric("s3", pick(b)));
+    if (order_out != nullptr) {
+        *order_out = order;
+    }
+    return tab;
+}
+
+} // namespace
+
+TEST_CASE("window statistics match values worked by hand", "[pdm][windows]") {
+    SensorWindows::Params p;
+    p.window = 3;
+    p.lags = {1};
+    p.diffs = {1};
+    SensorWindows w(p);
+    const Table out = w.fit_transform(one_asset());
+    REQUIRE(out.names() == std::vector<std::string>{"cycle",
+                                                    "x",
+                                                    "x_mean_w3",
+                                                    "x_std_w3",
+                                                    "x_min_w3",
+                                                    "x_max_w3",
+                                                    "x_rms_w3",
+                                                    "x_slope_w3",
+                                                    "x_skew_w3",
+                                                    "x_kurt_w3",
+                                                    "x_lag1",
+                                                    "x_diff1"});
+    auto at = [&](const char* name, std::size_t row) {
+        return out.column(std::string_view{name}).numbers()[row];
+    };
+    // Row 3 window {1, 2, 4}: mean 7/3; deviations -4/3, -1/3, 5/3; m2 = 42/27 = 14/9,
+    // m3 = (-64 - 1 + 125)/81 = 20/27, m4 = (256 + 1 + 625)/243 = 98/27.
+    CHECK(at("x_mean_w3", 2) == Approx(7.0 / 3));
+    CHECK(at("x_std_w3", 2) == Approx(std::sqrt(14.0) / 3));
+    CHECK(at("x_min_w3", 2) == 1.0);
+    CHECK(at("x_max_w3", 2) == 4.0);
+    CHECK(at("x_rms_w3", 2) == Approx(std::sqrt(7.0))); // (1 + 4 + 16) / 3 = 7
+    // Slope against cycle: sum dt*dx / sum dt^2 = ((-1)(-4/3) + (1)(5/3)) / 2 = 1.5.
+    CHECK(at("x_slope_w3", 2) == Approx(1.5));
+    CHECK(at("x_skew_w3", 2) == Approx((20.0 / 27) / std::pow(14.0 / 9, 1.5)));
+    // m4 / m2^2 = (98/27) / (196/81) = 1.5; excess kurtosis -1.5.
+    CHECK(at("x_kurt_w3", 2) == Approx(-1.5));
+    CHECK(at("x_lag1", 2) == 2.0);
+    CHECK(at("x_diff1", 2) == 2.0);
+    // Row 1: a window of one reading has mean = reading, no spread, no slope; the lag repeats
+    // the first reading so the difference is 0.
+    CHECK(at("x_mean_w3", 0) == 1.0);
+    CHECK(at("x_std_w3", 0) == 0.0);
+    CHECK(at("x_slope_w3", 0) == 0.0);
+    CHECK(at("x_skew_w3", 0) == 0.0);
+    CHECK(at("x_lag1", 0) == 1.0);
+    CHECK(at("x_diff1", 0) == 0.0);
+    // Row 2 window {1, 2}: slope 1 per cycle.
+    CHECK(at("x_slope_w3", 1) == Approx(1.0));
+}
+
+TEST_CASE("streaming windows equal batch windows bit for bit on the same history",
+          "[pdm][windows]") {
+    std::vector<std::size_t> order;
+    const Table data = two_assets(&order);
+    SensorWindows::Params p;
+    p.window = 7;
+    p.lags = {1, 3};
+    p.diffs = {2, 10}; // a difference longer than the window widens the buffer
+    SensorWindows w(p);
+    const Table batch = w.fit_transform(data);
+    REQUIRE(w.capacity() == 11);
+    REQUIRE(batch.rows() == data.rows());
+
+    // Feed the readings one at a time in time order per asset, as a server would receive them.
+    prognos::SensorWindowStream stream(w);
+    const auto& unit = data.column(std::string_view{"unit"});
+    const auto& cycle = data.column(std::string_view{"cycle"}).numbers();
+    std::vector<std::size_t> rows(data.rows());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        rows[i] = i;
+    }
+    std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+        return cycle[a] < cycle[b];
+    });
+    std::size_t compared = 0;
+    for (std::size_t r : rows) {
+        const std::vector<double> reading{data.column(std::string_view{"s2"}).numbers()[r],
+                                          data.column(std::string_view{"s3"}).numbers()[r]};
+        const auto features = stream.update(std::string(unit.category_at(r)), cycle[r], reading);
+        REQUIRE(features.size() == batch.cols());
+        for (std::size_t f = 0; f < features.size(); ++f) {
+            REQUIRE(features[f] == batch.column(f).numbers()[r]); // exact, not approximate
+            ++compared;
+        }
+    }
+    REQUIRE(compared == data.rows() * batch.cols());
+    REQUIRE(stream.n_assets() == 2);
+}
+
+TEST_CASE("a stream refuses a reading that is not after the previous one", "[pdm][windows]") {
+    SensorWindows w;
+    w.fit(one_asset());
+    prognos::SensorWindowStream stream(w);
+    stream.update("7", 5.0, std::vector<double>{1.0});
+    REQUIRE_THROWS_WITH(stream.update("7", 5.0, std::vector<double>{1.0}),
+                        ptest::contains("is not after its previous reading"));
+    stream.reset("7");
+    REQUIRE_NOTHROW(stream.update("7", 1.0, std::vector<double>{1.0}));
+    REQUIRE_THROWS_WITH(stream.update("7", 2.0, std::vector<double>{1.0, 2.0}),
+                        ptest::contains("expected 1 features, got 2"));
+}
+
+TEST_CASE("sensor windows reject bad parameters and histories", "[pdm][windows]") {
+    SensorWindows::Params p;
+    p.window = 0;
+    REQUIRE_THROWS_WITH(SensorWindows(p).fit(one_asset()),
+                        ptest::contains("SensorWindows::fit: window must be >= 1, got 0"));
+    p.window = 3;
+    p.lags = {0};
+    REQUIRE_THROWS_WITH(SensorWindows(p).fit(one_asset()), ptest::contains("lags must be >= 1"));
+    p.lags = {};
+    p.time_column = "hour";
+    REQUIRE_THROWS_WITH(SensorWindows(p).fit(one_asset()),
+                        ptest::contains("no column named 'hour'"));
+    SensorWindows ok;
+    ok.fit(one_asset());
+    Table twice = one_asset();
+    twice.column(std::string_view{"cycle"}).numbers()[2] = 2;
+    REQUIRE_THROWS_WITH(ok.transform(twice), ptest::contains("asset 7 has two rows at cycle 2"));
+    Table gap = one_asset();
+    gap.column(std::string_view{"cycle"}).numbers()[1] = std::nan("");
+    REQUIRE_THROWS_AS(ok.transform(gap), prognos::bad_value);
+    REQUIRE_THROWS_AS(SensorWindows{}.transform(one_asset()), prognos::not_fitted);
+}
+
+TEST_CASE("sensor windows serve as a pipeline step and survive an artifact round trip",
+          "[pdm][windows][pipeline]") {
+    const Table data = two_assets();
+    prognos::Vector y(static_cast<prognos::Index>(data.rows()));
+    for (std::size_t r = 0; r < data.rows(); ++r) {
+        y[static_cast<prognos::Index>(r)] = data.column(std::string_view{"s2"}).numbers()[r];
+    }
+    SensorWindows::Params p;
+    p.window = 5;
+    p.stats = {WindowStat::mean, WindowStat::slope};
+    p.diffs = {1};
+    prognos::RandomForestRegressor::Params f;
+    f.n_estimators = 10;
+    f.n_jobs = 1;
+    auto model = prognos::make_pipeline(SensorWindows(p), prognos::RandomForestRegressor(f));
+    model.fit(data, y);
+    REQUIRE(model.feature_names().size() == 1 + 2 * 4);
+    REQUIRE(model.feature_names()[3] == "s2_mean_w5");
+    const prognos::Vector before = model.predict(data);
+
+    decltype(model) loaded;
+    prognos::io::from_artifact_bytes(prognos::io::to_artifact_bytes(model), loaded, "test");
+    const prognos::Vector after = loaded.predict(data);
+    REQUIRE(after == before);
+    REQUIRE(loaded.step<0>().params().stats.size() == 2);
+    REQUIRE(loaded.step<0>().sensors() == std::vector<std::string>{"s2", "s3"});
+}
+
+TEST_CASE("a damaged sensor window state is refused at load", "[pdm][windows]") {
+    SensorWindows w;
+    w.fit(one_asset());
+    auto j = prognos::io::to_json(w);
+    j["stats"][0] = 42;
+    REQUIRE_THROWS_WITH(prognos::io::from_json<SensorWindows>(j),
+                        ptest::contains("unknown statistic 42"));
+    j = prognos::io::to_json(w);
+    j["window"] = 0;
+    REQUIRE_THROWS_AS(prognos::io::from_json<SensorWindows>(j), prognos::parse_error);
+}
