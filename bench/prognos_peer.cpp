@@ -314,8 +314,6 @@ int run_svm(const std::string& train_path,
     return 0;
 }
 
-} // namespace
-
 // The harness's mlp: StandardScaler, then 64-32 relu units trained by Adam with early stopping
 // on 10% of the rows, at most 200 epochs (scikit-learn's settings). Single-row latency includes
 // scaling the raw row, as the harness asks. Scalar is the network's number type.
