@@ -589,15 +589,34 @@ private:
         std::fill(miss_.begin(), miss_.end(), 0.0);
         n_miss_ = 0;
         const std::uint8_t* code = bins_.codes.data() + fs * n_;
-        for (std::size_t k = start; k < end; ++k) {
-            const int r = rows_[k];
-            const std::uint8_t b = code[r];
-            if (b == kMissingBin) {
-                add(miss_.data(), r);
-                ++n_miss_;
-            } else {
-                add(hist_.data() + b * k_, r);
-                ++hist_rows_[b];
+        if (classification()) {
+            // The hottest loop of a fit: one pass, class weight into its bin.
+            double* hist = hist_.data();
+            int* hist_rows = hist_rows_.data();
+            const double* w = weight_.data();
+            for (std::size_t k = start; k < end; ++k) {
+                const auto r = static_cast<std::size_t>(rows_[k]);
+                const std::size_t b = code[r];
+                const auto c = static_cast<std::size_t>(y_class_[r]);
+                if (b == kMissingBin) {
+                    miss_[c] += w[r];
+                    ++n_miss_;
+                } else {
+                    hist[b * k_ + c] += w[r];
+                    ++hist_rows[b];
+                }
+            }
+        } else {
+            for (std::size_t k = start; k < end; ++k) {
+                const int r = rows_[k];
+                const std::uint8_t b = code[r];
+                if (b == kMissingBin) {
+                    add(miss_.data(), r);
+                    ++n_miss_;
+                } else {
+                    add(hist_.data() + b * k_, r);
+                    ++hist_rows_[b];
+                }
             }
         }
         int first = -1;
@@ -684,6 +703,26 @@ private:
         right_sq_ = 0.0;
         std::size_t l = start;
         std::size_t r = 0;
+        if (classification()) {
+            for (std::size_t k = start; k < end; ++k) {
+                const int s = rows_[k];
+                const double v = col[s];
+                const bool go_left = v <= split.threshold || (std::isnan(v) && split.missing_left);
+                const auto c = static_cast<std::size_t>(y_class_[s]);
+                const double w = weight_[static_cast<std::size_t>(s)];
+                if (go_left) {
+                    left_stats_[c] += w;
+                    rows_[l++] = s;
+                } else {
+                    right_stats_[c] += w;
+                    scratch_[r++] = s;
+                }
+            }
+            std::copy(scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(r),
+                      rows_.begin() + static_cast<std::ptrdiff_t>(l));
+            return l;
+        }
         for (std::size_t k = start; k < end; ++k) {
             const int s = rows_[k];
             const double v = col[s];
