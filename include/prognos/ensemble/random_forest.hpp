@@ -220,8 +220,12 @@ inline std::vector<double>
 average_trees(const std::vector<FlatTree>& trees, const Matrix& X, Index width, int n_jobs) {
     const RowMajorMatrix R = X;
     std::vector<double> out(static_cast<std::size_t>(X.rows() * width));
-    // Large blocks: each tree is loaded into cache once per block and reused by all its rows.
-    const Index block = 4096;
+    // Large blocks, so each tree is loaded into cache once per block and reused by its rows,
+    // but at least two blocks per thread, so a few thousand rows still use every core. The
+    // result does not depend on the blocks: each row sums its trees in tree order.
+    const Index threads = resolve_n_jobs(n_jobs);
+    const Index block =
+        std::max<Index>(64, std::min<Index>(4096, (X.rows() + 2 * threads - 1) / (2 * threads)));
     const Index n_blocks = (X.rows() + block - 1) / block;
     parallel_for(static_cast<std::size_t>(n_blocks), n_jobs, [&](std::size_t b) {
         const Index begin = static_cast<Index>(b) * block;
