@@ -15,8 +15,13 @@
 /// Predictions add the trees' outputs in tree order and divide by the number of trees once, so
 /// batch and single-row predictions agree to the bit.
 ///
-/// Known shortcomings: missing values are not supported (NaN/inf in X throws bad_value at fit
-/// and predict); out-of-bag scores and feature importances are not computed yet.
+/// Missing values (NaN) are handled inside the trees (see tree/detail/tree_builder.hpp); row
+/// and class weights multiply the bootstrap counts. Prediction walks kLanes trees (single row)
+/// or kLanes rows (batch) side by side over the packed nodes of FlatTree, so the memory loads
+/// of independent walks overlap.
+///
+/// Known shortcomings: out-of-bag predictions are not saved in artifacts (the score is);
+/// class_weight "balanced_subsample" is not offered.
 
 #include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
@@ -24,6 +29,7 @@
 #include <prognos/core/progress.hpp>
 #include <prognos/core/random.hpp>
 #include <prognos/core/types.hpp>
+#include <prognos/tree/class_weight.hpp>
 #include <prognos/tree/decision_tree.hpp>
 #include <prognos/tree/detail/fit_support.hpp>
 #include <prognos/tree/detail/tree_builder.hpp>
@@ -32,9 +38,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <utility>
@@ -56,42 +64,58 @@ inline void check_forest_params(const std::string& estimator, int n_estimators, 
     }
 }
 
+/// Draws tree t's bootstrap counts (how often each of n rows was drawn) from `rng`.
+inline std::vector<int> bootstrap_counts(Random& rng, std::uint64_t n) {
+    std::vector<int> counts(static_cast<std::size_t>(n), 0);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        ++counts[static_cast<std::size_t>(rng.uniform_index(n))];
+    }
+    return counts;
+}
+
 /**
- * Grows `n_trees` trees on `n_jobs` threads. Tree t gets the generator Random(seed, t), from
- * which it first draws its bootstrap counts (when `bootstrap`) and then its feature choices.
- * `progress` is called only from the calling thread, as trees finish there, and once more at
- * the end, so it never runs concurrently with itself.
+ * Grows trees [first, n_trees) on `n_jobs` threads into trees[first, n_trees). Tree t gets the
+ * generator Random(seed, t), from which it first draws its bootstrap counts (when `bootstrap`)
+ * and then its feature and threshold choices, so a warm-started forest equals one grown at
+ * once. Row weights are the bootstrap counts times `base_weight` (empty: 1). `progress` is
+ * called only from the calling thread, as trees finish there, and once more at the end, so it
+ * never runs concurrently with itself.
  */
-inline std::vector<FlatTree> grow_forest(const Matrix& X,
-                                         const TreeSettings& settings,
-                                         const int* y_class,
-                                         int n_classes,
-                                         const double* y_real,
-                                         int n_trees,
-                                         bool bootstrap,
-                                         std::uint64_t seed,
-                                         int n_jobs,
-                                         const ProgressCallback& progress,
-                                         const char* estimator) {
-    const std::vector<int> presorted = presort_columns(X);
+inline void grow_forest(std::vector<FlatTree>& trees,
+                        std::size_t first,
+                        const Matrix& X,
+                        const TreeSettings& settings,
+                        const int* y_class,
+                        int n_classes,
+                        const double* y_real,
+                        const std::vector<double>& base_weight,
+                        bool bootstrap,
+                        std::uint64_t seed,
+                        int n_jobs,
+                        const ProgressCallback& progress,
+                        const char* estimator) {
+    const BinnedColumns bins = bin_columns(X);
     const auto n = static_cast<std::uint64_t>(X.rows());
-    std::vector<FlatTree> trees(static_cast<std::size_t>(n_trees));
     std::atomic<std::size_t> finished{0};
     std::size_t reported = 0;
     const std::thread::id caller = std::this_thread::get_id();
-    const auto total = static_cast<std::size_t>(n_trees);
+    const std::size_t total = trees.size() - first;
 
-    parallel_for(total, n_jobs, [&](std::size_t t) {
+    parallel_for(total, n_jobs, [&](std::size_t k) {
+        const std::size_t t = first + k;
         Random rng(seed, t);
-        std::vector<int> counts;
+        std::vector<double> weight;
         if (bootstrap) {
-            counts.assign(static_cast<std::size_t>(n), 0);
-            for (std::uint64_t i = 0; i < n; ++i) {
-                ++counts[static_cast<std::size_t>(rng.uniform_index(n))];
+            const std::vector<int> counts = bootstrap_counts(rng, n);
+            weight.resize(counts.size());
+            for (std::size_t i = 0; i < counts.size(); ++i) {
+                weight[i] = counts[i] * (base_weight.empty() ? 1.0 : base_weight[i]);
             }
+        } else {
+            weight = base_weight;
         }
-        TreeBuilder builder(X, presorted, settings, y_class, n_classes, y_real);
-        trees[t] = builder.build(counts, rng);
+        TreeBuilder builder(X, bins, settings, y_class, n_classes, y_real);
+        trees[t] = builder.build(weight, rng);
         const std::size_t done = finished.fetch_add(1) + 1;
         if (progress && std::this_thread::get_id() == caller && done > reported) {
             reported = done;
@@ -101,16 +125,55 @@ inline std::vector<FlatTree> grow_forest(const Matrix& X,
     if (progress && reported < total) {
         progress(ProgressEvent{estimator, "trees", total, total});
     }
-    return trees;
 }
 
 /// Rows of X copied row by row, so that each row is one contiguous double* for the trees.
 using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// Lanes walked in lockstep: independent node loads overlap, hiding memory latency.
+constexpr int kLanes = 8;
+
+/// Adds the `width` leaf values of trees [t_begin, t_end) for row x to out, in tree order.
+/// Trees go down in groups of kLanes side by side.
+inline void add_trees_row(const std::vector<FlatTree>& trees,
+                          std::size_t t_begin,
+                          std::size_t t_end,
+                          const double* x,
+                          Index width,
+                          double* out) noexcept {
+    const FlatTree::Node* base[kLanes];
+    int node[kLanes];
+    for (std::size_t t0 = t_begin; t0 < t_end; t0 += kLanes) {
+        const int g = static_cast<int>(std::min<std::size_t>(kLanes, t_end - t0));
+        for (int k = 0; k < g; ++k) {
+            base[k] = trees[t0 + static_cast<std::size_t>(k)].packed().data();
+            node[k] = 0;
+        }
+        // Leaves step onto themselves, so every lane steps until none moved.
+        bool moving = true;
+        while (moving) {
+            moving = false;
+            for (int k = 0; k < g; ++k) {
+                const FlatTree::Node& nd = base[k][node[k]];
+                moving |= nd.feature >= 0;
+                node[k] = FlatTree::step(nd, x, node[k]);
+            }
+        }
+        for (int k = 0; k < g; ++k) {
+            const double* v = trees[t0 + static_cast<std::size_t>(k)].values.data() +
+                              static_cast<std::size_t>(node[k]) * static_cast<std::size_t>(width);
+            for (Index c = 0; c < width; ++c) {
+                out[c] += v[c];
+            }
+        }
+    }
+}
+
 /// Sums the `width` leaf values of every tree for rows [begin, end) of R into out (row-major,
 /// `width` per row) in tree order, then divides by the number of trees. Trees outermost keeps
-/// one tree's nodes in cache while all rows pass through it; the per-row order of additions is
-/// still the tree order, as in the single-row path.
+/// one tree's nodes in cache while the rows pass through it, kLanes rows side by side; the
+/// per-row order of additions is still the tree order, as in the single-row path, so both
+/// agree to the bit.
 inline void average_trees(const std::vector<FlatTree>& trees,
                           const RowMajorMatrix& R,
                           Index begin,
@@ -118,12 +181,30 @@ inline void average_trees(const std::vector<FlatTree>& trees,
                           Index width,
                           double* out) {
     std::fill(out + begin * width, out + end * width, 0.0);
+    int node[kLanes];
+    const auto w = static_cast<std::size_t>(width);
     for (const FlatTree& tree : trees) {
-        for (Index i = begin; i < end; ++i) {
-            const double* v = tree.leaf_values(R.data() + i * R.cols());
-            double* o = out + i * width;
-            for (Index c = 0; c < width; ++c) {
-                o[c] += v[c];
+        const FlatTree::Node* nodes = tree.packed().data();
+        for (Index i0 = begin; i0 < end; i0 += kLanes) {
+            const int g = static_cast<int>(std::min<Index>(kLanes, end - i0));
+            for (int k = 0; k < g; ++k) {
+                node[k] = 0;
+            }
+            bool moving = true;
+            while (moving) {
+                moving = false;
+                for (int k = 0; k < g; ++k) {
+                    const FlatTree::Node& nd = nodes[node[k]];
+                    moving |= nd.feature >= 0;
+                    node[k] = FlatTree::step(nd, R.data() + (i0 + k) * R.cols(), node[k]);
+                }
+            }
+            for (int k = 0; k < g; ++k) {
+                const double* v = tree.values.data() + static_cast<std::size_t>(node[k]) * w;
+                double* o = out + (i0 + k) * width;
+                for (std::size_t c = 0; c < w; ++c) {
+                    o[c] += v[c];
+                }
             }
         }
     }
@@ -139,13 +220,125 @@ inline std::vector<double>
 average_trees(const std::vector<FlatTree>& trees, const Matrix& X, Index width, int n_jobs) {
     const RowMajorMatrix R = X;
     std::vector<double> out(static_cast<std::size_t>(X.rows() * width));
-    const Index block = 256;
+    // Large blocks, so each tree is loaded into cache once per block and reused by its rows,
+    // but at least two blocks per thread, so a few thousand rows still use every core. The
+    // result does not depend on the blocks: each row sums its trees in tree order.
+    const Index threads = resolve_n_jobs(n_jobs);
+    const Index block =
+        std::max<Index>(64, std::min<Index>(4096, (X.rows() + 2 * threads - 1) / (2 * threads)));
     const Index n_blocks = (X.rows() + block - 1) / block;
     parallel_for(static_cast<std::size_t>(n_blocks), n_jobs, [&](std::size_t b) {
         const Index begin = static_cast<Index>(b) * block;
         average_trees(trees, R, begin, std::min(X.rows(), begin + block), width, out.data());
     });
     return out;
+}
+
+/**
+ * Out-of-bag averages: for each row of X (the training data), the mean leaf values of the
+ * trees whose bootstrap sample left that row out, regenerated from Random(seed, t). Rows that
+ * every tree drew get NaN. Returns n_rows x width values, row-major.
+ */
+inline std::vector<double> oob_average(const std::vector<FlatTree>& trees,
+                                       const Matrix& X,
+                                       Index width,
+                                       std::uint64_t seed,
+                                       int n_jobs) {
+    const auto n = static_cast<std::size_t>(X.rows());
+    const auto w = static_cast<std::size_t>(width);
+    const RowMajorMatrix R = X;
+    // Which trees left each row out, as one bit row per tree (regenerated, then shared).
+    std::vector<std::vector<std::uint8_t>> out_of_bag(trees.size());
+    parallel_for(trees.size(), n_jobs, [&](std::size_t t) {
+        Random rng(seed, t);
+        const std::vector<int> counts = bootstrap_counts(rng, n);
+        out_of_bag[t].resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            out_of_bag[t][i] = counts[i] == 0;
+        }
+    });
+    std::vector<double> sums(n * w, 0.0);
+    const std::size_t block = 512;
+    parallel_for((n + block - 1) / block, n_jobs, [&](std::size_t b) {
+        for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+            int used = 0;
+            for (std::size_t t = 0; t < trees.size(); ++t) {
+                if (out_of_bag[t][i]) {
+                    const double* v =
+                        trees[t].leaf_values(R.data() + static_cast<Index>(i) * R.cols());
+                    for (std::size_t c = 0; c < w; ++c) {
+                        sums[i * w + c] += v[c];
+                    }
+                    ++used;
+                }
+            }
+            for (std::size_t c = 0; c < w; ++c) {
+                sums[i * w + c] =
+                    used > 0 ? sums[i * w + c] / used : std::numeric_limits<double>::quiet_NaN();
+            }
+        }
+    });
+    return sums;
+}
+
+/// Mean of the trees' normalised impurity importances (scikit-learn's feature_importances_).
+inline Vector forest_importances(const std::vector<FlatTree>& trees, int n_features) {
+    Vector total = Vector::Zero(n_features);
+    for (const FlatTree& tree : trees) {
+        total += normalized_importances(tree);
+    }
+    total /= static_cast<double>(trees.size());
+    return total;
+}
+
+/// OOB estimates need trees that left rows out.
+inline void check_oob(bool oob_score, bool bootstrap, const std::string& who) {
+    if (oob_score && !bootstrap) {
+        PROGNOS_THROW(
+            invalid_argument(who + ": oob_score = true needs bootstrap = true (got false)"));
+    }
+}
+
+/// A warm start may only add trees to a forest fitted on data of the same shape.
+inline void
+check_warm_start(const std::string& who, std::size_t have, int wanted, bool same_shape) {
+    if (static_cast<std::size_t>(wanted) < have) {
+        PROGNOS_THROW(invalid_argument(who + ": warm_start cannot shrink the forest from " +
+                                       std::to_string(have) +
+                                       " to n_estimators = " + std::to_string(wanted) + " trees"));
+    }
+    if (!same_shape) {
+        PROGNOS_THROW(invalid_argument(
+            who + ": warm_start needs data with the features and classes of the first fit"));
+    }
+}
+
+/// Mean drop of score(X) when one column at a time is shuffled, n_repeats shuffles each.
+template <class Score>
+Vector permutation_drop(
+    const Matrix& X, int n_repeats, std::uint64_t seed, Score&& score, const char* who) {
+    if (n_repeats < 1) {
+        PROGNOS_THROW(invalid_argument(std::string(who) + ": n_repeats must be >= 1, got " +
+                                       std::to_string(n_repeats)));
+    }
+    const double base = score(X);
+    Vector drop = Vector::Zero(X.cols());
+    Matrix shuffled = X;
+    std::vector<Index> order(static_cast<std::size_t>(X.rows()));
+    for (Index j = 0; j < X.cols(); ++j) {
+        Random rng(seed, static_cast<std::uint64_t>(j));
+        for (int r = 0; r < n_repeats; ++r) {
+            std::iota(order.begin(), order.end(), Index{0});
+            rng.shuffle(order.begin(), order.end());
+            for (Index i = 0; i < X.rows(); ++i) {
+                shuffled(i, j) = X(order[static_cast<std::size_t>(i)], j);
+            }
+            drop[j] += base - score(shuffled);
+        }
+        shuffled.col(j) = X.col(j);
+        drop[j] /= n_repeats;
+    }
+    return drop;
 }
 
 /// Checks shared by the loaders of both forests.
@@ -159,6 +352,34 @@ void check_loaded_trees(
     for (std::size_t t = 0; t < trees.size(); ++t) {
         const std::string problem = trees[t].validate(width, n_features);
         ar.require(problem.empty(), "tree " + std::to_string(t) + ": " + problem);
+    }
+}
+
+/// Builds the packed predict form of every loaded tree (after check_loaded_trees).
+inline void compile_trees(std::vector<FlatTree>& trees) {
+    for (FlatTree& t : trees) {
+        t.compile();
+    }
+}
+
+/// Saves the hyper-parameters both forests share besides the criterion.
+template <class Archive, class Params>
+void serialize_forest_params(Archive& ar, Params& p) {
+    ar("n_estimators", p.n_estimators);
+    ar("max_depth", p.max_depth);
+    ar("min_samples_split", p.min_samples_split);
+    ar("min_samples_leaf", p.min_samples_leaf);
+    ar.nested("max_features", p.max_features);
+    ar("bootstrap", p.bootstrap);
+    ar("seed", p.seed);
+    ar("min_impurity_decrease", p.min_impurity_decrease);
+    int splitter = static_cast<int>(p.splitter);
+    ar("splitter", splitter);
+    ar("oob_score", p.oob_score);
+    ar("warm_start", p.warm_start);
+    if (Archive::loading) {
+        ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
+        p.splitter = static_cast<Splitter>(splitter);
     }
 }
 
@@ -198,6 +419,17 @@ public:
         int n_jobs = -1;
         /// Seed of every random draw; tree t uses the stream Random(seed, t).
         std::uint64_t seed = 0;
+        /// A split must lower the weighted impurity at least this much (root-relative).
+        double min_impurity_decrease = 0.0;
+        /// Per-class weights; ClassWeight::balanced() for rare failures.
+        ClassWeight class_weight = ClassWeight::none();
+        /// best (random forest) or random thresholds (with bootstrap = false: extra trees).
+        Splitter splitter = Splitter::best;
+        /// Compute oob_score() and oob_decision_function() at fit (needs bootstrap).
+        bool oob_score = false;
+        /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
+        /// n_estimators (the data must be the same for the result to mean anything).
+        bool warm_start = false;
         /// Called from the thread that runs fit() as trees finish; not saved.
         ProgressCallback progress;
     };
@@ -218,36 +450,78 @@ public:
     const Params& params() const noexcept { return params_; }
 
     /**
-     * Grows the trees on X (one row per sample) and labels y.
-     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X.
+     * Grows the trees on X (one row per sample, NaN for missing) and labels y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for infinities in X.
      */
-    RandomForestClassifier& fit(const Matrix& X, const IntVector& y) {
+    RandomForestClassifier& fit(const Matrix& X, const IntVector& y) { return fit(X, y, Vector()); }
+
+    /// Grows the trees with one non-negative weight per row (empty: all 1), multiplied by the
+    /// class weights and by each tree's bootstrap counts.
+    RandomForestClassifier& fit(const Matrix& X, const IntVector& y, const Vector& sample_weight) {
         const std::string who = "RandomForestClassifier::fit";
         check_training_shape(X, y.size(), who);
         detail::check_forest_params("RandomForestClassifier", params_.n_estimators, params_.n_jobs);
-        const detail::TreeSettings settings = detail::tree_settings("RandomForestClassifier",
-                                                                    rule(params_.criterion),
-                                                                    params_.max_depth,
-                                                                    params_.min_samples_split,
-                                                                    params_.min_samples_leaf,
-                                                                    params_.max_features,
-                                                                    X.cols());
-        check_finite(X, who);
+        const detail::TreeSettings settings =
+            detail::tree_settings("RandomForestClassifier",
+                                  rule(params_.criterion),
+                                  params_.max_depth,
+                                  params_.min_samples_split,
+                                  params_.min_samples_leaf,
+                                  params_.max_features,
+                                  X.cols(),
+                                  params_.min_impurity_decrease,
+                                  detail::random_splits(params_.splitter, who));
+        detail::check_no_infinity(X, who);
+        detail::check_oob(params_.oob_score, params_.bootstrap, who);
 
         detail::EncodedLabels labels = detail::encode_labels(y);
-        trees_ = detail::grow_forest(X,
-                                     settings,
-                                     labels.codes.data(),
-                                     static_cast<int>(labels.classes.size()),
-                                     nullptr,
+        const std::vector<double> weights = detail::row_weights(
+            labels.codes, labels.classes, params_.class_weight, sample_weight, who);
+        std::size_t first = 0;
+        if (params_.warm_start && is_fitted()) {
+            detail::check_warm_start(who,
+                                     trees_.size(),
                                      params_.n_estimators,
-                                     params_.bootstrap,
-                                     params_.seed,
-                                     params_.n_jobs,
-                                     params_.progress,
-                                     "RandomForestClassifier");
+                                     n_features_ == X.cols() && classes_ == labels.classes);
+            first = trees_.size();
+        }
+        trees_.resize(static_cast<std::size_t>(params_.n_estimators));
+        detail::grow_forest(trees_,
+                            first,
+                            X,
+                            settings,
+                            labels.codes.data(),
+                            static_cast<int>(labels.classes.size()),
+                            nullptr,
+                            weights,
+                            params_.bootstrap,
+                            params_.seed,
+                            params_.n_jobs,
+                            params_.progress,
+                            "RandomForestClassifier");
         classes_ = std::move(labels.classes);
         n_features_ = static_cast<int>(X.cols());
+        oob_score_ = std::numeric_limits<double>::quiet_NaN();
+        oob_decision_ = Matrix();
+        if (params_.oob_score) {
+            const std::vector<double> avg =
+                detail::oob_average(trees_, X, n_classes(), params_.seed, params_.n_jobs);
+            oob_decision_ = Matrix(X.rows(), n_classes());
+            Index scored = 0;
+            Index correct = 0;
+            for (Index i = 0; i < X.rows(); ++i) {
+                const double* p = avg.data() + i * n_classes();
+                for (Index c = 0; c < n_classes(); ++c) {
+                    oob_decision_(i, c) = p[c];
+                }
+                if (!std::isnan(p[0])) {
+                    ++scored;
+                    correct += classes_[detail::argmax(p, n_classes())] == y[i];
+                }
+            }
+            oob_score_ = scored > 0 ? static_cast<double>(correct) / static_cast<double>(scored)
+                                    : std::numeric_limits<double>::quiet_NaN();
+        }
         return *this;
     }
 
@@ -276,12 +550,20 @@ public:
     /// Label for one row of n_features() values; allocates nothing.
     int predict_row(const double* x) const {
         check_row(x, "RandomForestClassifier::predict_row");
-        // Class sums go through a fixed stack buffer, a block of classes at a time, so any
-        // number of classes works without allocating; past 64 classes the trees are walked
-        // once per block.
+        // Class sums go through a fixed stack buffer, so a forest of up to 64 classes predicts
+        // without allocating; beyond that the trees are walked one at a time, a block of
+        // classes per pass.
         constexpr Index block = 64;
         double sums[block];
         const auto n_trees = static_cast<double>(trees_.size());
+        if (n_classes() <= block) {
+            std::fill(sums, sums + n_classes(), 0.0);
+            detail::add_trees_row(trees_, 0, trees_.size(), x, n_classes(), sums);
+            for (Index c = 0; c < n_classes(); ++c) {
+                sums[c] /= n_trees;
+            }
+            return classes_[detail::argmax(sums, n_classes())];
+        }
         Index best = 0;
         double best_value = -1.0;
         for (Index c0 = 0; c0 < n_classes(); c0 += block) {
@@ -309,16 +591,45 @@ public:
         check_row(x, "RandomForestClassifier::predict_proba_row");
         const Index width = n_classes();
         std::fill(out, out + width, 0.0);
-        for (const FlatTree& tree : trees_) {
-            const double* v = tree.leaf_values(x);
-            for (Index c = 0; c < width; ++c) {
-                out[c] += v[c];
-            }
-        }
+        detail::add_trees_row(trees_, 0, trees_.size(), x, width, out);
         const auto n_trees = static_cast<double>(trees_.size());
         for (Index c = 0; c < width; ++c) {
             out[c] /= n_trees;
         }
+    }
+
+    /// Accuracy of the out-of-bag predictions on the training rows (rows that every tree drew
+    /// are left out); NaN unless fitted with oob_score = true.
+    double oob_score() const noexcept { return oob_score_; }
+
+    /// Out-of-bag class probabilities per training row (NaN for rows no tree left out);
+    /// empty unless fitted with oob_score = true. Not saved in artifacts.
+    const Matrix& oob_decision_function() const noexcept { return oob_decision_; }
+
+    /// Mean of the trees' impurity-based importances (each tree's sums to 1).
+    Vector feature_importances() const {
+        check_fitted(is_fitted(), "RandomForestClassifier::feature_importances");
+        return detail::forest_importances(trees_, n_features_);
+    }
+
+    /**
+     * Permutation importances: for each feature, the mean drop in accuracy on (X, y) when that
+     * column is shuffled, over `n_repeats` shuffles drawn from Random(seed, feature).
+     */
+    Vector permutation_importances(const Matrix& X,
+                                   const IntVector& y,
+                                   int n_repeats = 5,
+                                   std::uint64_t seed = 0) const {
+        const char* who = "RandomForestClassifier::permutation_importances";
+        check_fitted(is_fitted(), who);
+        check_n_features(n_features(), X.cols(), who);
+        check_training_shape(X, y.size(), who);
+        auto accuracy = [&](const Matrix& M) {
+            const IntVector p = predict(M);
+            return static_cast<double>((p.array() == y.array()).count()) /
+                   static_cast<double>(y.size());
+        };
+        return detail::permutation_drop(X, n_repeats, seed, accuracy, who);
     }
 
     /// The training labels, sorted ascending.
@@ -341,14 +652,10 @@ public:
     template <class Archive>
     void serialize(Archive& ar) {
         int criterion = static_cast<int>(params_.criterion);
-        ar("n_estimators", params_.n_estimators);
         ar("criterion", criterion);
-        ar("max_depth", params_.max_depth);
-        ar("min_samples_split", params_.min_samples_split);
-        ar("min_samples_leaf", params_.min_samples_leaf);
-        ar.nested("max_features", params_.max_features);
-        ar("bootstrap", params_.bootstrap);
-        ar("seed", params_.seed);
+        detail::serialize_forest_params(ar, params_);
+        ar.nested("class_weight", params_.class_weight);
+        ar("oob_score_value", oob_score_);
         std::vector<int> classes(classes_.data(), classes_.data() + classes_.size());
         ar("classes", classes);
         ar("n_features", n_features_);
@@ -363,6 +670,8 @@ public:
                        "classes must be strictly increasing");
             detail::check_loaded_trees(
                 ar, trees_, params_.n_estimators, static_cast<int>(classes.size()), n_features_);
+            detail::compile_trees(trees_);
+            oob_decision_ = Matrix();
             classes_ =
                 Eigen::Map<const IntVector>(classes.data(), static_cast<Index>(classes.size()));
         }
@@ -384,7 +693,7 @@ private:
     std::vector<double> averaged(const Matrix& X, const char* who) const {
         check_fitted(is_fitted(), who);
         check_n_features(n_features(), X.cols(), who);
-        check_finite(X, who);
+        detail::check_no_infinity(X, who);
         return detail::average_trees(trees_, X, n_classes(), params_.n_jobs);
     }
 
@@ -392,13 +701,15 @@ private:
         if (!is_fitted()) {
             check_fitted(false, who);
         }
-        detail::check_row_finite(x, n_features(), who);
+        detail::check_row_no_infinity(x, n_features(), who);
     }
 
     Params params_;
     IntVector classes_;
     int n_features_ = 0;
     std::vector<FlatTree> trees_;
+    double oob_score_ = std::numeric_limits<double>::quiet_NaN();
+    Matrix oob_decision_;
 };
 
 /// A random forest regressor: the mean of the trees' predictions.
@@ -429,6 +740,15 @@ public:
         int n_jobs = -1;
         /// Seed of every random draw; tree t uses the stream Random(seed, t).
         std::uint64_t seed = 0;
+        /// A split must lower the weighted impurity at least this much (root-relative).
+        double min_impurity_decrease = 0.0;
+        /// best (random forest) or random thresholds (with bootstrap = false: extra trees).
+        Splitter splitter = Splitter::best;
+        /// Compute oob_score() and oob_prediction() at fit (needs bootstrap).
+        bool oob_score = false;
+        /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
+        /// n_estimators (the data must be the same for the result to mean anything).
+        bool warm_start = false;
         /// Called from the thread that runs fit() as trees finish; not saved.
         ProgressCallback progress;
     };
@@ -449,10 +769,15 @@ public:
     const Params& params() const noexcept { return params_; }
 
     /**
-     * Grows the trees on X (one row per sample) and finite targets y.
-     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X or y.
+     * Grows the trees on X (one row per sample, NaN for missing) and finite targets y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for infinities in X or
+     * non-finite y.
      */
-    RandomForestRegressor& fit(const Matrix& X, const Vector& y) {
+    RandomForestRegressor& fit(const Matrix& X, const Vector& y) { return fit(X, y, Vector()); }
+
+    /// Grows the trees with one non-negative weight per row (empty: all 1), multiplied by each
+    /// tree's bootstrap counts.
+    RandomForestRegressor& fit(const Matrix& X, const Vector& y, const Vector& sample_weight) {
         const std::string who = "RandomForestRegressor::fit";
         check_training_shape(X, y.size(), who);
         detail::check_forest_params("RandomForestRegressor", params_.n_estimators, params_.n_jobs);
@@ -468,22 +793,64 @@ public:
                                   params_.min_samples_split,
                                   params_.min_samples_leaf,
                                   params_.max_features,
-                                  X.cols());
-        check_finite(X, who);
+                                  X.cols(),
+                                  params_.min_impurity_decrease,
+                                  detail::random_splits(params_.splitter, who));
+        detail::check_no_infinity(X, who);
         detail::check_finite_targets(y, who);
+        detail::check_oob(params_.oob_score, params_.bootstrap, who);
 
-        trees_ = detail::grow_forest(X,
-                                     settings,
-                                     nullptr,
-                                     0,
-                                     y.data(),
-                                     params_.n_estimators,
-                                     params_.bootstrap,
-                                     params_.seed,
-                                     params_.n_jobs,
-                                     params_.progress,
-                                     "RandomForestRegressor");
+        const std::vector<int> no_codes(static_cast<std::size_t>(X.rows()), 0);
+        const std::vector<double> weights = detail::row_weights(
+            no_codes, IntVector::Zero(1), ClassWeight::none(), sample_weight, who);
+        std::size_t first = 0;
+        if (params_.warm_start && is_fitted()) {
+            detail::check_warm_start(
+                who, trees_.size(), params_.n_estimators, n_features_ == X.cols());
+            first = trees_.size();
+        }
+        trees_.resize(static_cast<std::size_t>(params_.n_estimators));
+        detail::grow_forest(trees_,
+                            first,
+                            X,
+                            settings,
+                            nullptr,
+                            0,
+                            y.data(),
+                            weights,
+                            params_.bootstrap,
+                            params_.seed,
+                            params_.n_jobs,
+                            params_.progress,
+                            "RandomForestRegressor");
         n_features_ = static_cast<int>(X.cols());
+        oob_score_ = std::numeric_limits<double>::quiet_NaN();
+        oob_prediction_ = Vector();
+        if (params_.oob_score) {
+            const std::vector<double> avg =
+                detail::oob_average(trees_, X, 1, params_.seed, params_.n_jobs);
+            oob_prediction_ = Eigen::Map<const Vector>(avg.data(), X.rows());
+            double mean = 0.0;
+            Index scored = 0;
+            for (Index i = 0; i < X.rows(); ++i) {
+                if (!std::isnan(avg[static_cast<std::size_t>(i)])) {
+                    mean += y[i];
+                    ++scored;
+                }
+            }
+            mean /= static_cast<double>(std::max<Index>(scored, 1));
+            double ss_res = 0.0;
+            double ss_tot = 0.0;
+            for (Index i = 0; i < X.rows(); ++i) {
+                const double p = avg[static_cast<std::size_t>(i)];
+                if (!std::isnan(p)) {
+                    ss_res += (y[i] - p) * (y[i] - p);
+                    ss_tot += (y[i] - mean) * (y[i] - mean);
+                }
+            }
+            oob_score_ = scored > 0 && ss_tot > 0 ? 1.0 - ss_res / ss_tot
+                                                  : std::numeric_limits<double>::quiet_NaN();
+        }
         return *this;
     }
 
@@ -492,7 +859,7 @@ public:
         const char* who = "RandomForestRegressor::predict";
         check_fitted(is_fitted(), who);
         check_n_features(n_features(), X.cols(), who);
-        check_finite(X, who);
+        detail::check_no_infinity(X, who);
         const std::vector<double> mean = detail::average_trees(trees_, X, 1, params_.n_jobs);
         return Eigen::Map<const Vector>(mean.data(), X.rows());
     }
@@ -503,12 +870,43 @@ public:
         if (!is_fitted()) {
             check_fitted(false, who);
         }
-        detail::check_row_finite(x, n_features(), who);
+        detail::check_row_no_infinity(x, n_features(), who);
         double sum = 0.0;
-        for (const FlatTree& tree : trees_) {
-            sum += *tree.leaf_values(x);
-        }
+        detail::add_trees_row(trees_, 0, trees_.size(), x, 1, &sum);
         return sum / static_cast<double>(trees_.size());
+    }
+
+    /// R^2 of the out-of-bag predictions on the training rows; NaN unless fitted with
+    /// oob_score = true.
+    double oob_score() const noexcept { return oob_score_; }
+
+    /// Out-of-bag prediction per training row (NaN for rows no tree left out); empty unless
+    /// fitted with oob_score = true. Not saved in artifacts.
+    const Vector& oob_prediction() const noexcept { return oob_prediction_; }
+
+    /// Mean of the trees' impurity-based importances (each tree's sums to 1).
+    Vector feature_importances() const {
+        check_fitted(is_fitted(), "RandomForestRegressor::feature_importances");
+        return detail::forest_importances(trees_, n_features_);
+    }
+
+    /// Permutation importances: mean drop in R^2 on (X, y) when each column is shuffled,
+    /// over `n_repeats` shuffles drawn from Random(seed, feature).
+    Vector permutation_importances(const Matrix& X,
+                                   const Vector& y,
+                                   int n_repeats = 5,
+                                   std::uint64_t seed = 0) const {
+        const char* who = "RandomForestRegressor::permutation_importances";
+        check_fitted(is_fitted(), who);
+        check_n_features(n_features(), X.cols(), who);
+        check_training_shape(X, y.size(), who);
+        const double mean = y.mean();
+        const double ss_tot = (y.array() - mean).square().sum();
+        auto r2 = [&](const Matrix& M) {
+            const Vector p = predict(M);
+            return 1.0 - (y - p).squaredNorm() / ss_tot;
+        };
+        return detail::permutation_drop(X, n_repeats, seed, r2, who);
     }
 
     /// Number of features seen at fit.
@@ -525,20 +923,17 @@ public:
     template <class Archive>
     void serialize(Archive& ar) {
         int criterion = static_cast<int>(params_.criterion);
-        ar("n_estimators", params_.n_estimators);
         ar("criterion", criterion);
-        ar("max_depth", params_.max_depth);
-        ar("min_samples_split", params_.min_samples_split);
-        ar("min_samples_leaf", params_.min_samples_leaf);
-        ar.nested("max_features", params_.max_features);
-        ar("bootstrap", params_.bootstrap);
-        ar("seed", params_.seed);
+        detail::serialize_forest_params(ar, params_);
+        ar("oob_score_value", oob_score_);
         ar("n_features", n_features_);
         ar.nested_list("trees", trees_);
         if (Archive::loading) {
             ar.require(criterion == 0, "criterion must be 0 (squared_error)");
             params_.criterion = static_cast<Criterion>(criterion);
             detail::check_loaded_trees(ar, trees_, params_.n_estimators, 1, n_features_);
+            detail::compile_trees(trees_);
+            oob_prediction_ = Vector();
         }
     }
 
@@ -546,6 +941,8 @@ private:
     Params params_;
     int n_features_ = 0;
     std::vector<FlatTree> trees_;
+    double oob_score_ = std::numeric_limits<double>::quiet_NaN();
+    Vector oob_prediction_;
 };
 
 } // namespace prognos

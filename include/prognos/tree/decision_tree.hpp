@@ -4,24 +4,30 @@
 /// @file
 /// CART decision trees: DecisionTreeClassifier and DecisionTreeRegressor.
 ///
-/// Both grow a binary tree by exact search over every distinct threshold of the examined
-/// features (see tree/detail/tree_builder.hpp), with scikit-learn's parameter names and
-/// defaults, and predict from a FlatTree. Everything is double from fit to predict, so a value
-/// equal to a stored threshold is compared exactly as the training rows were (it goes left).
+/// Both grow a binary tree (see tree/detail/tree_builder.hpp: exact search at small nodes and
+/// on columns with at most 255 distinct values, quantile histograms at large nodes of longer
+/// columns), with scikit-learn's parameter names and defaults, and predict from a FlatTree.
+/// Everything is double from fit to predict, so a value equal to a stored threshold is compared
+/// exactly as the training rows were (it goes left).
 ///
-/// Known shortcoming: missing values are not supported. NaN or infinity in X is rejected at fit
-/// and at predict with prognos::bad_value; put an imputer in front of the tree until trees
-/// learn where to send missing values.
+/// Missing values: NaN in X is a missing value. Each split learns which side its missing rows
+/// go to, and prediction follows it, so no imputer is needed in front of a tree. Infinities are
+/// rejected with prognos::bad_value at fit and predict.
+///
+/// Known shortcomings: no max_leaf_nodes (best-first growth) and no cost-complexity pruning
+/// (ccp_alpha); the absolute-error regression criterion is not implemented.
 
 #include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
 #include <prognos/core/random.hpp>
 #include <prognos/core/types.hpp>
+#include <prognos/tree/class_weight.hpp>
 #include <prognos/tree/detail/fit_support.hpp>
 #include <prognos/tree/detail/tree_builder.hpp>
 #include <prognos/tree/flat_tree.hpp>
 #include <prognos/tree/max_features.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -34,6 +40,37 @@ enum class ClassificationCriterion : int {
     gini = 0,   ///< Gini impurity 1 - sum p_c^2 (scikit-learn's default)
     entropy = 1 ///< Shannon entropy -sum p_c log p_c
 };
+
+/// How a tree chooses the threshold of an examined feature. Serialized as its int value.
+enum class Splitter : int {
+    best = 0,  ///< the best cut (CART)
+    random = 1 ///< one uniformly drawn threshold per feature (extremely randomized trees)
+};
+
+namespace detail {
+/// Normalised impurity importances of one tree (sum 1, or all 0 for a single leaf).
+inline Vector normalized_importances(const FlatTree& tree) {
+    Vector v = Vector::Zero(tree.n_features);
+    double total = 0.0;
+    for (std::size_t f = 0; f < tree.importances.size(); ++f) {
+        v[static_cast<Index>(f)] = tree.importances[f];
+        total += tree.importances[f];
+    }
+    if (total > 0) {
+        v /= total;
+    }
+    return v;
+}
+
+/// Whether the splitter draws thresholds at random; rejects unknown values.
+inline bool random_splits(Splitter s, const std::string& who) {
+    if (s != Splitter::best && s != Splitter::random) {
+        PROGNOS_THROW(invalid_argument(who + ": splitter must be best or random, got " +
+                                       std::to_string(static_cast<int>(s))));
+    }
+    return s == Splitter::random;
+}
+} // namespace detail
 
 /// Impurity a regression tree minimises. Serialized as its int value.
 enum class RegressionCriterion : int {
@@ -70,6 +107,12 @@ public:
         int min_samples_leaf = 1;
         /// Features examined per split; all by default, so a tree is deterministic.
         MaxFeatures max_features = MaxFeatures::all();
+        /// A split must lower the weighted impurity at least this much (root-relative).
+        double min_impurity_decrease = 0.0;
+        /// Per-class weights; ClassWeight::balanced() for rare failures.
+        ClassWeight class_weight = ClassWeight::none();
+        /// best (CART) or random (extremely randomized) thresholds.
+        Splitter splitter = Splitter::best;
         /// Seeds the feature draws when max_features is below the number of features.
         std::uint64_t seed = 0;
     };
@@ -90,31 +133,42 @@ public:
     const Params& params() const noexcept { return params_; }
 
     /**
-     * Grows the tree on X (one row per sample) and labels y.
-     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X.
+     * Grows the tree on X (one row per sample, NaN for missing) and labels y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for infinities in X.
      */
-    DecisionTreeClassifier& fit(const Matrix& X, const IntVector& y) {
+    DecisionTreeClassifier& fit(const Matrix& X, const IntVector& y) { return fit(X, y, Vector()); }
+
+    /**
+     * Grows the tree with one non-negative weight per row (empty: all 1), multiplied by the
+     * class weights. Rows of weight 0 are left out.
+     */
+    DecisionTreeClassifier& fit(const Matrix& X, const IntVector& y, const Vector& sample_weight) {
         const std::string who = "DecisionTreeClassifier::fit";
         check_training_shape(X, y.size(), who);
-        const detail::TreeSettings settings = detail::tree_settings("DecisionTreeClassifier",
-                                                                    rule(params_.criterion, who),
-                                                                    params_.max_depth,
-                                                                    params_.min_samples_split,
-                                                                    params_.min_samples_leaf,
-                                                                    params_.max_features,
-                                                                    X.cols());
-        check_finite(X, who);
+        const detail::TreeSettings settings =
+            detail::tree_settings("DecisionTreeClassifier",
+                                  rule(params_.criterion, who),
+                                  params_.max_depth,
+                                  params_.min_samples_split,
+                                  params_.min_samples_leaf,
+                                  params_.max_features,
+                                  X.cols(),
+                                  params_.min_impurity_decrease,
+                                  detail::random_splits(params_.splitter, who));
+        detail::check_no_infinity(X, who);
 
         detail::EncodedLabels labels = detail::encode_labels(y);
-        const std::vector<int> presorted = detail::presort_columns(X);
+        const std::vector<double> weights = detail::row_weights(
+            labels.codes, labels.classes, params_.class_weight, sample_weight, who);
+        const detail::BinnedColumns bins = detail::bin_columns(X);
         detail::TreeBuilder builder(X,
-                                    presorted,
+                                    bins,
                                     settings,
                                     labels.codes.data(),
                                     static_cast<int>(labels.classes.size()),
                                     nullptr);
         Random rng(params_.seed);
-        tree_ = builder.build({}, rng);
+        tree_ = builder.build(weights, rng);
         classes_ = std::move(labels.classes);
         return *this;
     }
@@ -180,6 +234,13 @@ public:
     /// The fitted tree in flat form.
     const FlatTree& tree() const noexcept { return tree_; }
 
+    /// Impurity-based importances: each feature's share of the total weighted impurity
+    /// decrease (sums to 1 unless the tree is a single leaf).
+    Vector feature_importances() const {
+        check_fitted(is_fitted(), "DecisionTreeClassifier::feature_importances");
+        return detail::normalized_importances(tree_);
+    }
+
     /// Saves or loads parameters and the fitted tree; loading checks the tree's structure
     /// against the classes and features it declares.
     template <class Archive>
@@ -191,6 +252,10 @@ public:
         ar("min_samples_leaf", params_.min_samples_leaf);
         ar.nested("max_features", params_.max_features);
         ar("seed", params_.seed);
+        ar("min_impurity_decrease", params_.min_impurity_decrease);
+        ar.nested("class_weight", params_.class_weight);
+        int splitter = static_cast<int>(params_.splitter);
+        ar("splitter", splitter);
         std::vector<int> classes(classes_.data(), classes_.data() + classes_.size());
         ar("classes", classes);
         ar.nested("tree", tree_);
@@ -206,6 +271,9 @@ public:
             const std::string problem =
                 tree_.validate(static_cast<int>(classes.size()), tree_.n_features);
             ar.require(problem.empty(), problem);
+            ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
+            params_.splitter = static_cast<Splitter>(splitter);
+            tree_.compile();
             classes_ =
                 Eigen::Map<const IntVector>(classes.data(), static_cast<Index>(classes.size()));
         }
@@ -226,14 +294,14 @@ private:
     void check_input(const Matrix& X, const std::string& who) const {
         check_fitted(is_fitted(), who);
         check_n_features(n_features(), X.cols(), who);
-        check_finite(X, who);
+        detail::check_no_infinity(X, who);
     }
 
     void check_row(const double* x, const char* who) const {
         if (!is_fitted()) {
             check_fitted(false, who);
         }
-        detail::check_row_finite(x, n_features(), who);
+        detail::check_row_no_infinity(x, n_features(), who);
     }
 
     static void copy_row(const Matrix& X, Index i, double* row) {
@@ -272,6 +340,10 @@ public:
         int min_samples_leaf = 1;
         /// Features examined per split; all by default, so a tree is deterministic.
         MaxFeatures max_features = MaxFeatures::all();
+        /// A split must lower the weighted impurity at least this much (root-relative).
+        double min_impurity_decrease = 0.0;
+        /// best (CART) or random (extremely randomized) thresholds.
+        Splitter splitter = Splitter::best;
         /// Seeds the feature draws when max_features is below the number of features.
         std::uint64_t seed = 0;
     };
@@ -292,10 +364,14 @@ public:
     const Params& params() const noexcept { return params_; }
 
     /**
-     * Grows the tree on X (one row per sample) and finite targets y.
-     * @throws invalid_argument for bad parameters or shapes, bad_value for NaN/inf in X or y.
+     * Grows the tree on X (one row per sample, NaN for missing) and finite targets y.
+     * @throws invalid_argument for bad parameters or shapes, bad_value for infinities in X or
+     * non-finite y.
      */
-    DecisionTreeRegressor& fit(const Matrix& X, const Vector& y) {
+    DecisionTreeRegressor& fit(const Matrix& X, const Vector& y) { return fit(X, y, Vector()); }
+
+    /// Grows the tree with one non-negative weight per row (empty: all 1).
+    DecisionTreeRegressor& fit(const Matrix& X, const Vector& y, const Vector& sample_weight) {
         const std::string who = "DecisionTreeRegressor::fit";
         check_training_shape(X, y.size(), who);
         if (params_.criterion != Criterion::squared_error) {
@@ -310,14 +386,19 @@ public:
                                   params_.min_samples_split,
                                   params_.min_samples_leaf,
                                   params_.max_features,
-                                  X.cols());
-        check_finite(X, who);
+                                  X.cols(),
+                                  params_.min_impurity_decrease,
+                                  detail::random_splits(params_.splitter, who));
+        detail::check_no_infinity(X, who);
         detail::check_finite_targets(y, who);
 
-        const std::vector<int> presorted = detail::presort_columns(X);
-        detail::TreeBuilder builder(X, presorted, settings, nullptr, 0, y.data());
+        const std::vector<int> no_codes(static_cast<std::size_t>(X.rows()), 0);
+        const std::vector<double> weights = detail::row_weights(
+            no_codes, IntVector::Zero(1), ClassWeight::none(), sample_weight, who);
+        const detail::BinnedColumns bins = detail::bin_columns(X);
+        detail::TreeBuilder builder(X, bins, settings, nullptr, 0, y.data());
         Random rng(params_.seed);
-        tree_ = builder.build({}, rng);
+        tree_ = builder.build(weights, rng);
         return *this;
     }
 
@@ -326,7 +407,7 @@ public:
         const char* who = "DecisionTreeRegressor::predict";
         check_fitted(is_fitted(), who);
         check_n_features(n_features(), X.cols(), who);
-        check_finite(X, who);
+        detail::check_no_infinity(X, who);
         Vector out(X.rows());
         std::vector<double> row(static_cast<std::size_t>(X.cols()));
         for (Index i = 0; i < X.rows(); ++i) {
@@ -344,7 +425,7 @@ public:
         if (!is_fitted()) {
             check_fitted(false, who);
         }
-        detail::check_row_finite(x, n_features(), who);
+        detail::check_row_no_infinity(x, n_features(), who);
         return *tree_.leaf_values(x);
     }
 
@@ -363,6 +444,13 @@ public:
     /// The fitted tree in flat form.
     const FlatTree& tree() const noexcept { return tree_; }
 
+    /// Impurity-based importances: each feature's share of the total weighted variance
+    /// decrease (sums to 1 unless the tree is a single leaf).
+    Vector feature_importances() const {
+        check_fitted(is_fitted(), "DecisionTreeRegressor::feature_importances");
+        return detail::normalized_importances(tree_);
+    }
+
     /// Saves or loads parameters and the fitted tree; loading checks the tree's structure.
     template <class Archive>
     void serialize(Archive& ar) {
@@ -373,13 +461,19 @@ public:
         ar("min_samples_leaf", params_.min_samples_leaf);
         ar.nested("max_features", params_.max_features);
         ar("seed", params_.seed);
+        ar("min_impurity_decrease", params_.min_impurity_decrease);
+        int splitter = static_cast<int>(params_.splitter);
+        ar("splitter", splitter);
         ar.nested("tree", tree_);
         if (Archive::loading) {
             ar.require(criterion == 0, "criterion must be 0 (squared_error)");
             params_.criterion = static_cast<Criterion>(criterion);
+            ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
+            params_.splitter = static_cast<Splitter>(splitter);
             ar.require(tree_.n_features >= 1, "n_features must be >= 1");
             const std::string problem = tree_.validate(1, tree_.n_features);
             ar.require(problem.empty(), problem);
+            tree_.compile();
         }
     }
 

@@ -2,27 +2,49 @@
 #pragma once
 
 /// @file
-/// Growing one CART tree into a FlatTree: exact best-split search shared by the decision trees
-/// and the random forests.
+/// Growing one CART tree into a FlatTree: the split search shared by the decision trees and the
+/// random forests, with missing values and row weights.
 ///
-/// Each column is sorted once per fit (presort) and a tree keeps, for every feature, its node's
-/// samples in that feature's order. A split then partitions each feature's range stably into
-/// left and right, which keeps the order without sorting again: O(samples x features) per tree
-/// level instead of a sort per node and feature. Bootstrap samples are carried as integer
-/// weights (how often a row was drawn), so a row drawn twice is stored once, as scikit-learn
-/// does; sample counts such as min_samples_leaf count distinct rows, weights enter impurities.
+/// Columns are binned once per fit (BinnedColumns): a column with at most 255 distinct values
+/// gets one bin per value, a longer column 255 bins cut at quantiles, and NaN a bin of its own.
+/// A node then searches each examined feature in one of two ways:
+///  - large nodes (more than kHistogramRows = 32 rows): a histogram of per-bin class weights (or
+///    weight and target sums) in one pass over the node's rows, then a scan over the bins.
+///    This is what makes fitting scale: O(rows) per node and feature with no sort.
+///  - small nodes: the node's values are gathered and sorted, and every cut between adjacent
+///    distinct values is tried, as an exact CART search does.
+/// On a column with at most 255 distinct values the two give the same candidates, so small or
+/// coarse data (every bundled test set) is split exactly; only on long columns at nodes of more
+/// than 32 rows is the threshold restricted to quantile edges, as in histogram gradient
+/// boosting. The cut-over at 32 rows was measured on the 100k x 10 peer data: below it a sort
+/// is cheaper than scanning 255 bins, above it the histogram is, and the forest's ROC-AUC moved
+/// by less than 0.0005 between 1024, 128 and 32. When a long column's present values at a node
+/// fall into one bin, that node searches the column exactly.
 ///
-/// Candidate thresholds lie between adjacent distinct values a < b of the node's sorted
-/// feature: the midpoint a/2 + b/2 in double (halving first cannot overflow), replaced by a
-/// when rounding puts it at b or outside [a, b). Training rows therefore go to exactly the side
-/// the split counted them on, and a query equal to a stored threshold goes left.
+/// Each node keeps its rows as one contiguous range of an index array, in ascending row order;
+/// a split partitions that range stably. Nothing is allocated per node: all scratch space is
+/// sized once per tree.
+///
+/// Thresholds lie between adjacent distinct values a < b: the midpoint a/2 + b/2 in double,
+/// replaced by a when rounding puts it at b or outside [a, b) (for quantile bins, the bin
+/// edge, which is such a midpoint). Training rows therefore go to exactly the side the split
+/// counted them on, and a query equal to a stored threshold goes left.
+///
+/// Missing values (NaN): at every cut both directions for the node's missing rows are tried
+/// and the better one is stored with the split; "all present values left, missing right"
+/// (threshold kAllPresent) is a candidate of its own, so a column whose only signal is being
+/// missing can still split. When
+/// a node saw no missing values of its feature, missing values follow the heavier child at
+/// predict time (scikit-learn 1.3 does the same).
+///
+/// Weights: each row has a weight (bootstrap count x sample weight x class weight); rows of
+/// weight 0 are left out. Sample counts such as min_samples_leaf count distinct rows, weights
+/// enter impurities and leaf values, as in scikit-learn.
 ///
 /// Ties between candidate splits of exactly equal quality go to the first one found: the lowest
-/// feature index when every feature is examined (else the first drawn), and the lowest
-/// threshold within a feature. scikit-learn visits features in random order, so on such ties
-/// the two may grow different, equally good trees. A regression node counts as pure only when
-/// all its targets are equal; scikit-learn also stops when the computed variance is below
-/// machine epsilon, so on nearly constant targets prognos may split further.
+/// feature index when every feature is examined (else the first drawn), the lowest threshold
+/// within a feature, and "missing left" before "missing right". A regression node counts as
+/// pure only when all its targets are equal.
 
 #include <prognos/core/random.hpp>
 #include <prognos/core/types.hpp>
@@ -49,53 +71,142 @@ struct TreeSettings {
     int min_samples_split = 2;
     int min_samples_leaf = 1;
     int max_features = 1; ///< resolved count in [1, n_features]
+    /// A split must lower the weighted impurity by at least this much (scikit-learn's
+    /// N_t / N * (impurity - N_tL / N_t * left_impurity - N_tR / N_t * right_impurity)).
+    double min_impurity_decrease = 0.0;
+    /// Extremely randomized trees: one uniformly drawn threshold per examined feature.
+    bool random_splits = false;
 };
 
-/// Row indices of each column in ascending order of value, column after column (ties keep row
-/// order). Computed once per fit and shared read-only by all trees of a forest.
-inline std::vector<int> presort_columns(const Matrix& X) {
-    const auto n = static_cast<std::size_t>(X.rows());
-    const auto d = static_cast<std::size_t>(X.cols());
-    std::vector<int> order(n * d);
-    for (std::size_t f = 0; f < d; ++f) {
-        int* seg = order.data() + f * n;
-        std::iota(seg, seg + n, 0);
-        const double* col = X.data() + f * n;
-        std::stable_sort(seg, seg + n, [col](int a, int b) { return col[a] < col[b]; });
-    }
-    return order;
+/// The bin code of a missing value.
+constexpr std::uint8_t kMissingBin = 255;
+
+/// Columns of X as one-byte bin codes, computed once per fit and shared read-only by all trees
+/// of a forest. Bin b of feature f holds the values in (edges[b - 1], edges[b]].
+struct BinnedColumns {
+    std::size_t n = 0;
+    std::size_t d = 0;
+    std::vector<std::uint8_t> codes;        ///< column-major, n x d
+    std::vector<std::vector<double>> edges; ///< per feature: n_bins - 1 increasing edges
+    std::vector<std::vector<double>> value; ///< per feature: the bin's only value (exact bins)
+    std::vector<std::uint8_t> exact;        ///< per feature: one distinct value per bin
+    bool any_missing = false;
+
+    int n_bins(std::size_t f) const noexcept { return static_cast<int>(edges[f].size()) + 1; }
+};
+
+/// Midpoint of a < b that lies in [a, b): halving first cannot overflow.
+inline double split_midpoint(double a, double b) noexcept {
+    const double t = a / 2.0 + b / 2.0;
+    return (t >= a && t < b) ? t : a;
 }
+
+/// Bins every column of X (NaN allowed, infinities not; the callers check).
+inline BinnedColumns bin_columns(const Matrix& X) {
+    BinnedColumns B;
+    B.n = static_cast<std::size_t>(X.rows());
+    B.d = static_cast<std::size_t>(X.cols());
+    B.codes.resize(B.n * B.d);
+    B.edges.resize(B.d);
+    B.value.resize(B.d);
+    B.exact.assign(B.d, 0);
+    std::vector<double> sorted;
+    sorted.reserve(B.n);
+    for (std::size_t f = 0; f < B.d; ++f) {
+        const double* col = X.data() + f * B.n;
+        sorted.clear();
+        for (std::size_t i = 0; i < B.n; ++i) {
+            if (!std::isnan(col[i])) {
+                sorted.push_back(col[i]);
+            }
+        }
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<double>& edges = B.edges[f];
+        std::size_t distinct = 0;
+        for (std::size_t k = 0; k < sorted.size(); ++k) {
+            distinct += k == 0 || sorted[k] != sorted[k - 1];
+        }
+        if (distinct <= 255) {
+            B.exact[f] = 1;
+            for (std::size_t k = 0; k < sorted.size(); ++k) {
+                if (k == 0 || sorted[k] != sorted[k - 1]) {
+                    B.value[f].push_back(sorted[k]);
+                }
+            }
+            for (std::size_t k = 0; k + 1 < B.value[f].size(); ++k) {
+                edges.push_back(split_midpoint(B.value[f][k], B.value[f][k + 1]));
+            }
+        } else {
+            // 255 bins of about equal row counts; an edge always falls between two distinct
+            // values, so equal values share a bin.
+            const std::size_t m = sorted.size();
+            for (int j = 1; j < 255; ++j) {
+                std::size_t k = m * static_cast<std::size_t>(j) / 255;
+                while (k < m && k > 0 && sorted[k] == sorted[k - 1]) {
+                    ++k;
+                }
+                if (k == 0 || k >= m) {
+                    continue;
+                }
+                const double e = split_midpoint(sorted[k - 1], sorted[k]);
+                if (edges.empty() || e > edges.back()) {
+                    edges.push_back(e);
+                }
+            }
+        }
+        std::uint8_t* code = B.codes.data() + f * B.n;
+        for (std::size_t i = 0; i < B.n; ++i) {
+            if (std::isnan(col[i])) {
+                code[i] = kMissingBin;
+                B.any_missing = true;
+            } else {
+                code[i] = static_cast<std::uint8_t>(
+                    std::lower_bound(edges.begin(), edges.end(), col[i]) - edges.begin());
+            }
+        }
+    }
+    return B;
+}
+
+/// Threshold of the "every present value left, missing right" cut: every finite value is
+/// below it (infinities are rejected before fitting and predicting), as scikit-learn's +inf.
+constexpr double kAllPresent = std::numeric_limits<double>::max();
 
 /// Grows one tree. Targets are either class codes in [0, n_classes) or real values.
 class TreeBuilder {
 public:
+    /// Nodes with more rows than this search their features by histogram.
+    static constexpr std::size_t kHistogramRows = 32;
+
     /// `y_class` with `n_classes` >= 1 for classification, or `y_real` for regression; the
     /// other pointer is null. All references must outlive the builder.
     TreeBuilder(const Matrix& X,
-                const std::vector<int>& presorted,
+                const BinnedColumns& bins,
                 const TreeSettings& settings,
                 const int* y_class,
                 int n_classes,
                 const double* y_real)
         : X_(X)
-        , presorted_(presorted)
+        , bins_(bins)
         , settings_(settings)
         , y_class_(y_class)
         , n_classes_(n_classes)
         , y_real_(y_real)
         , n_(static_cast<std::size_t>(X.rows()))
-        , d_(static_cast<std::size_t>(X.cols())) {}
+        , d_(static_cast<std::size_t>(X.cols()))
+        , k_(y_class ? static_cast<std::size_t>(n_classes) : 2) {}
 
     /**
-     * Grows a tree on the rows with counts[i] > 0, each weighted by its count; an empty
-     * `counts` means every row once. Feature draws (when max_features < n_features) come from
-     * `rng` only, so the tree depends on nothing but its inputs.
+     * Grows a tree on the rows of positive weight. `weight` holds one weight per row (bootstrap
+     * count times sample and class weights); empty means every row with weight 1. Feature and
+     * threshold draws come from `rng` only, so the tree depends on nothing but its inputs.
      */
-    FlatTree build(const std::vector<int>& counts, Random& rng) {
-        prepare(counts);
+    FlatTree build(const std::vector<double>& weight, Random& rng) {
+        prepare(weight);
         FlatTree tree;
         tree.n_features = static_cast<int>(d_);
         tree.value_width = classification() ? n_classes_ : 1;
+        tree.importances.assign(d_, 0.0);
 
         struct Pending {
             std::size_t start, end;
@@ -114,13 +225,18 @@ public:
             if (p.parent >= 0) {
                 (p.is_left ? tree.left : tree.right)[static_cast<std::size_t>(p.parent)] = id;
             }
-
             const bool pure = node_statistics(p.start, p.end, node_value.data());
             tree.values.insert(tree.values.end(), node_value.begin(), node_value.end());
             tree.feature.push_back(-1);
             tree.threshold.push_back(0.0);
             tree.left.push_back(-1);
             tree.right.push_back(-1);
+            tree.missing_left.push_back(0);
+            tree.impurity.push_back(node_impurity_);
+            tree.weight.push_back(node_total_);
+            if (p.parent < 0) {
+                root_weight_ = node_total_;
+            }
 
             const auto n_node = static_cast<long long>(p.end - p.start);
             const bool leaf =
@@ -133,94 +249,157 @@ public:
             if (split.feature < 0) {
                 continue;
             }
+            const double parent_impurity = node_impurity_;
+            const double parent_weight = node_total_;
+            const std::size_t cut = partition(p.start, p.end, split);
+            const double w_l = sum_weight(left_stats_.data());
+            const double w_r = sum_weight(right_stats_.data());
+            const double decrease = parent_weight * parent_impurity -
+                                    w_l * impurity_of(left_stats_.data(), left_sq_) -
+                                    w_r * impurity_of(right_stats_.data(), right_sq_);
+            // scikit-learn compares the decrease relative to the root's weight.
+            if (settings_.min_impurity_decrease > 0.0 &&
+                decrease / root_weight_ + std::numeric_limits<double>::epsilon() <
+                    settings_.min_impurity_decrease) {
+                continue;
+            }
             tree.feature.back() = split.feature;
             tree.threshold.back() = split.threshold;
-            partition(p.start, p.end, split);
+            tree.missing_left.back() = split.missing_left ? 1 : 0;
+            tree.importances[static_cast<std::size_t>(split.feature)] += std::max(0.0, decrease);
             // Right first so that the left child is popped next: pre-order numbering.
-            stack.push_back({split.cut, p.end, p.depth + 1, id, false});
-            stack.push_back({p.start, split.cut, p.depth + 1, id, true});
+            stack.push_back({cut, p.end, p.depth + 1, id, false});
+            stack.push_back({p.start, cut, p.depth + 1, id, true});
         }
+        tree.compile();
         return tree;
     }
 
 private:
     struct Split {
         int feature = -1;
-        std::size_t cut = 0; ///< first position of the right child in the node's range
         double threshold = 0.0;
+        bool missing_left = false;
         double proxy = -std::numeric_limits<double>::infinity();
+    };
+
+    struct Item {
+        double v;
+        int row;
     };
 
     bool classification() const noexcept { return y_class_ != nullptr; }
 
-    // Keeps the in-bag rows of every presorted column, in order.
-    void prepare(const std::vector<int>& counts) {
+    void prepare(const std::vector<double>& weight) {
         weight_.assign(n_, 1.0);
-        m_ = n_;
-        if (!counts.empty()) {
-            m_ = 0;
-            for (std::size_t i = 0; i < n_; ++i) {
-                weight_[i] = counts[i];
-                m_ += counts[i] > 0;
+        rows_.clear();
+        rows_.reserve(n_);
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (!weight.empty()) {
+                weight_[i] = weight[i];
+            }
+            if (weight_[i] > 0) {
+                rows_.push_back(static_cast<int>(i));
             }
         }
-        sorted_.resize(m_ * d_);
-        for (std::size_t f = 0; f < d_; ++f) {
-            const int* src = presorted_.data() + f * n_;
-            int* dst = sorted_.data() + f * m_;
-            if (m_ == n_) {
-                std::copy(src, src + n_, dst);
-            } else {
-                for (std::size_t k = 0; k < n_; ++k) {
-                    if (weight_[static_cast<std::size_t>(src[k])] > 0) {
-                        *dst++ = src[k];
-                    }
-                }
-            }
-        }
-        goes_left_.assign(n_, 0);
+        m_ = rows_.size();
         scratch_.resize(m_);
+        items_.resize(m_);
         perm_.resize(d_);
         std::iota(perm_.begin(), perm_.end(), 0);
-        node_counts_.assign(static_cast<std::size_t>(std::max(n_classes_, 1)), 0.0);
-        left_counts_.assign(node_counts_.size(), 0.0);
-        right_counts_.assign(node_counts_.size(), 0.0);
+        node_stats_.assign(k_, 0.0);
+        left_stats_.assign(k_, 0.0);
+        right_stats_.assign(k_, 0.0);
+        miss_.assign(k_, 0.0);
+        hist_.assign(256 * k_, 0.0);
+        hist_rows_.assign(256, 0);
     }
 
-    // Writes the node's value (class probabilities or weighted mean) and its totals into
-    // members; returns whether the node is pure (nothing left to separate).
-    bool node_statistics(std::size_t start, std::size_t end, double* value) {
-        const int* seg = sorted_.data(); // feature 0's order holds the node's rows like any
-        node_weight_ = 0.0;
-        if (classification()) {
-            std::fill(node_counts_.begin(), node_counts_.end(), 0.0);
-            for (std::size_t k = start; k < end; ++k) {
-                const auto s = static_cast<std::size_t>(seg[k]);
-                node_counts_[static_cast<std::size_t>(y_class_[s])] += weight_[s];
-            }
-            int non_empty = 0;
-            node_sq_ = 0.0;
-            for (std::size_t c = 0; c < node_counts_.size(); ++c) {
-                node_weight_ += node_counts_[c];
-                non_empty += node_counts_[c] > 0;
-                node_sq_ += node_counts_[c] * node_counts_[c];
-            }
-            for (std::size_t c = 0; c < node_counts_.size(); ++c) {
-                value[c] = node_counts_[c] / node_weight_;
-            }
-            return non_empty <= 1;
+    double sum_weight(const double* s) const noexcept {
+        if (!classification()) {
+            return s[0];
         }
-        node_sum_ = 0.0;
+        double w = 0.0;
+        for (std::size_t c = 0; c < k_; ++c) {
+            w += s[c];
+        }
+        return w;
+    }
+
+    // Adds row r to statistics s: class weights, or (weight, weighted target sum).
+    void add(double* s, int r) const noexcept {
+        const auto i = static_cast<std::size_t>(r);
+        if (classification()) {
+            s[y_class_[i]] += weight_[i];
+        } else {
+            s[0] += weight_[i];
+            s[1] += weight_[i] * y_real_[i];
+        }
+    }
+
+    // Impurity of statistics s; `sq` is the weighted sum of squared targets (regression only).
+    double impurity_of(const double* s, double sq) const {
+        const double w = sum_weight(s);
+        if (!(w > 0)) {
+            return 0.0;
+        }
+        switch (settings_.rule) {
+        case SplitRule::gini: {
+            double g = 1.0;
+            for (std::size_t c = 0; c < k_; ++c) {
+                g -= (s[c] / w) * (s[c] / w);
+            }
+            return g;
+        }
+        case SplitRule::entropy: {
+            double e = 0.0;
+            for (std::size_t c = 0; c < k_; ++c) {
+                if (s[c] > 0) {
+                    e -= (s[c] / w) * std::log2(s[c] / w);
+                }
+            }
+            return e;
+        }
+        case SplitRule::squared_error: {
+            const double mean = s[1] / w;
+            return std::max(0.0, sq / w - mean * mean);
+        }
+        }
+        return 0.0;
+    }
+
+    // Writes the node's value (class probabilities or weighted mean) and keeps its totals;
+    // returns whether the node is pure (nothing left to separate).
+    bool node_statistics(std::size_t start, std::size_t end, double* value) {
+        std::fill(node_stats_.begin(), node_stats_.end(), 0.0);
+        double sq = 0.0;
         double lo = std::numeric_limits<double>::infinity();
         double hi = -lo;
         for (std::size_t k = start; k < end; ++k) {
-            const auto s = static_cast<std::size_t>(seg[k]);
-            node_weight_ += weight_[s];
-            node_sum_ += weight_[s] * y_real_[s];
-            lo = std::min(lo, y_real_[s]);
-            hi = std::max(hi, y_real_[s]);
+            add(node_stats_.data(), rows_[k]);
+            if (!classification()) {
+                const auto s = static_cast<std::size_t>(rows_[k]);
+                sq += weight_[s] * y_real_[s] * y_real_[s];
+                lo = std::min(lo, y_real_[s]);
+                hi = std::max(hi, y_real_[s]);
+            }
         }
-        value[0] = node_sum_ / node_weight_;
+        node_total_ = sum_weight(node_stats_.data());
+        node_impurity_ = impurity_of(node_stats_.data(), sq);
+        if (!(node_total_ > 0)) {
+            // Only reachable for a forest tree whose bootstrap drew rows of weight 0 alone.
+            std::fill(value, value + (classification() ? k_ : 1), 0.0);
+            return true;
+        }
+        if (classification()) {
+            int non_empty = 0;
+            for (std::size_t c = 0; c < k_; ++c) {
+                value[c] = node_stats_[c] / node_total_;
+                non_empty += node_stats_[c] > 0;
+            }
+            return non_empty <= 1;
+        }
+        value[0] = node_stats_[1] / node_total_;
         // Equal targets are pure whatever the rounding of a computed variance says.
         return lo == hi;
     }
@@ -228,10 +407,10 @@ private:
     Split best_split(std::size_t start, std::size_t end, Random& rng) {
         Split best;
         const auto d = static_cast<int>(d_);
-        if (settings_.max_features >= d) {
+        if (settings_.max_features >= d && !settings_.random_splits) {
             // Every feature, in index order: ties between features go to the lowest index.
             for (int f = 0; f < d; ++f) {
-                scan_feature(f, start, end, best);
+                scan_feature(f, start, end, best, rng);
             }
             return best;
         }
@@ -244,146 +423,354 @@ private:
             const auto j =
                 k + static_cast<int>(rng.uniform_index(static_cast<std::uint64_t>(d - k)));
             std::swap(perm_[static_cast<std::size_t>(k)], perm_[static_cast<std::size_t>(j)]);
-            examined += scan_feature(perm_[static_cast<std::size_t>(k)], start, end, best);
+            examined += scan_feature(perm_[static_cast<std::size_t>(k)], start, end, best, rng);
         }
         return best;
     }
 
-    // Updates `best` with the best cut of feature f; returns false if f is constant here.
-    bool scan_feature(int f, std::size_t start, std::size_t end, Split& best) {
-        const int* seg = sorted_.data() + static_cast<std::size_t>(f) * m_;
-        const double* col = X_.data() + static_cast<std::size_t>(f) * n_;
-        if (!(col[seg[start]] < col[seg[end - 1]])) {
-            return false;
-        }
-        const auto min_leaf = static_cast<std::size_t>(settings_.min_samples_leaf);
-        double w_left = 0.0;
-        double w_right = node_weight_;
-        double sq_left = 0.0;
-        double sq_right = node_sq_;
-        double sum_left = 0.0;
-        if (classification()) {
-            std::fill(left_counts_.begin(), left_counts_.end(), 0.0);
-            std::copy(node_counts_.begin(), node_counts_.end(), right_counts_.begin());
-        }
-        for (std::size_t k = start; k + 1 < end; ++k) {
-            const auto s = static_cast<std::size_t>(seg[k]);
-            const double w = weight_[s];
-            w_left += w;
-            w_right -= w;
-            if (classification()) {
-                const auto c = static_cast<std::size_t>(y_class_[s]);
-                // Sums of squared class weights move by exact integer steps.
-                sq_left += w * (2.0 * left_counts_[c] + w);
-                sq_right -= w * (2.0 * right_counts_[c] - w);
-                left_counts_[c] += w;
-                right_counts_[c] -= w;
-            } else {
-                sum_left += w * y_real_[s];
-            }
-            const std::size_t n_left = k + 1 - start;
-            if (n_left < min_leaf) {
-                continue;
-            }
-            if (end - k - 1 < min_leaf) {
+    // Offers the cut whose present-value side left of the threshold has statistics `left`
+    // (n_left rows), with the node's missing rows (miss_, n_miss_) sent either way.
+    void offer(const double* left,
+               std::size_t n_left,
+               std::size_t n_node,
+               double threshold,
+               int f,
+               bool present_cut,
+               Split& best) {
+        const std::size_t min_leaf = static_cast<std::size_t>(settings_.min_samples_leaf);
+        for (int side = 0; side < 2; ++side) {
+            const bool miss_left = side == 0;
+            if (n_miss_ == 0 && !miss_left) {
                 break;
             }
-            const double a = col[s];
-            const double b = col[seg[k + 1]];
-            if (!(a < b)) {
+            if (!present_cut && miss_left) {
+                continue; // the "present left, missing right" cut has one direction only
+            }
+            const std::size_t nl = n_left + (miss_left ? n_miss_ : 0);
+            if (nl < min_leaf || n_node - nl < min_leaf) {
                 continue;
             }
-            const double proxy = proxy_improvement(w_left, w_right, sq_left, sq_right, sum_left);
-            if (proxy > best.proxy) {
-                best.proxy = proxy;
+            const double* m = miss_left && n_miss_ > 0 ? miss_.data() : nullptr;
+            double wl = 0.0;
+            double wr = 0.0;
+            const double q = proxy(left, m, wl, wr);
+            if (!(wl > 0) || !(wr > 0)) {
+                continue;
+            }
+            if (q > best.proxy) {
+                best.proxy = q;
                 best.feature = f;
-                best.cut = k + 1;
-                best.threshold = midpoint(a, b);
+                best.threshold = threshold;
+                // With no missing rows here, missing values follow the heavier child.
+                best.missing_left = n_miss_ > 0 ? miss_left : wl >= wr;
             }
         }
-        return true;
     }
 
     // A quantity that orders candidate splits of one node like the impurity decrease does,
-    // without the terms that are equal for all of them (scikit-learn's "proxy" idea):
+    // without the terms that are equal for all of them (scikit-learn's "proxy" idea), for the
+    // left side `l` (plus `m` when not null) against the rest of the node:
     //   gini:          sum_c l_c^2 / w_l + sum_c r_c^2 / w_r
     //   entropy:       sum_c l_c ln l_c - w_l ln w_l + (the same for the right side)
     //   squared error: s_l^2 / w_l + s_r^2 / w_r   (s = weighted target sums)
-    double proxy_improvement(
-        double w_left, double w_right, double sq_left, double sq_right, double sum_left) const {
+    // Also returns the two side weights.
+    double proxy(const double* l, const double* m, double& wl, double& wr) const {
+        const double* t = node_stats_.data();
         switch (settings_.rule) {
-        case SplitRule::gini:
-            return sq_left / w_left + sq_right / w_right;
-        case SplitRule::entropy: {
-            double total = -w_left * std::log(w_left) - w_right * std::log(w_right);
-            for (std::size_t c = 0; c < left_counts_.size(); ++c) {
-                if (left_counts_[c] > 0) {
-                    total += left_counts_[c] * std::log(left_counts_[c]);
-                }
-                if (right_counts_[c] > 0) {
-                    total += right_counts_[c] * std::log(right_counts_[c]);
-                }
+        case SplitRule::gini: {
+            double ql = 0, qr = 0;
+            for (std::size_t c = 0; c < k_; ++c) {
+                const double a = l[c] + (m ? m[c] : 0.0);
+                const double b = t[c] - a;
+                wl += a;
+                wr += b;
+                ql += a * a;
+                qr += b * b;
             }
-            return total;
+            return ql / wl + qr / wr;
+        }
+        case SplitRule::entropy: {
+            double e = 0;
+            for (std::size_t c = 0; c < k_; ++c) {
+                const double a = l[c] + (m ? m[c] : 0.0);
+                const double b = t[c] - a;
+                wl += a;
+                wr += b;
+                e += xlogx(a) + xlogx(b);
+            }
+            return e - xlogx(wl) - xlogx(wr);
         }
         case SplitRule::squared_error: {
-            const double sum_right = node_sum_ - sum_left;
-            return sum_left * sum_left / w_left + sum_right * sum_right / w_right;
+            wl = l[0] + (m ? m[0] : 0.0);
+            const double sl = l[1] + (m ? m[1] : 0.0);
+            wr = t[0] - wl;
+            const double sr = t[1] - sl;
+            return sl * sl / wl + sr * sr / wr;
         }
         }
         return 0.0;
     }
 
-    static double midpoint(double a, double b) noexcept {
-        const double t = a / 2.0 + b / 2.0;
-        return (t >= a && t < b) ? t : a;
+    static double xlogx(double x) noexcept { return x > 0 ? x * std::log(x) : 0.0; }
+
+    // Updates `best` with the best cut of feature f; returns false if f is constant here.
+    bool scan_feature(int f, std::size_t start, std::size_t end, Split& best, Random& rng) {
+        const auto fs = static_cast<std::size_t>(f);
+        const std::size_t n_node = end - start;
+        if (!settings_.random_splits && n_node > kHistogramRows) {
+            int found = scan_histogram(f, start, end, best);
+            if (found >= 0) {
+                return found != 0;
+            }
+        }
+        // Exact: gather the present values, sort, try every cut between distinct values.
+        const double* col = X_.data() + fs * n_;
+        std::fill(miss_.begin(), miss_.end(), 0.0);
+        n_miss_ = 0;
+        std::size_t m = 0;
+        for (std::size_t k = start; k < end; ++k) {
+            const int r = rows_[k];
+            const double v = col[r];
+            if (std::isnan(v)) {
+                add(miss_.data(), r);
+                ++n_miss_;
+            } else {
+                items_[m++] = {v, r};
+            }
+        }
+        if (m == 0) {
+            return false;
+        }
+        double lo = items_[0].v;
+        double hi = lo;
+        for (std::size_t k = 1; k < m; ++k) {
+            lo = std::min(lo, items_[k].v);
+            hi = std::max(hi, items_[k].v);
+        }
+        if (lo == hi && n_miss_ == 0) {
+            return false;
+        }
+        if (settings_.random_splits) {
+            random_cut(f, start, end, lo, hi, best, rng);
+            return true;
+        }
+        std::sort(items_.begin(),
+                  items_.begin() + static_cast<std::ptrdiff_t>(m),
+                  [](const Item& a, const Item& b) { return a.v < b.v; });
+        std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
+        for (std::size_t k = 0; k < m; ++k) {
+            add(left_stats_.data(), items_[k].row);
+            if (k + 1 < m) {
+                if (items_[k].v < items_[k + 1].v) {
+                    offer(left_stats_.data(),
+                          k + 1,
+                          n_node,
+                          split_midpoint(items_[k].v, items_[k + 1].v),
+                          f,
+                          true,
+                          best);
+                }
+            } else if (n_miss_ > 0) {
+                offer(left_stats_.data(), m, n_node, kAllPresent, f, false, best);
+            }
+        }
+        return true;
     }
 
-    // Splits every feature's range [start, end) stably into the rows left of the cut of the
-    // chosen feature, then the rest.
-    void partition(std::size_t start, std::size_t end, const Split& split) {
-        const int* chosen = sorted_.data() + static_cast<std::size_t>(split.feature) * m_;
-        for (std::size_t k = start; k < end; ++k) {
-            goes_left_[static_cast<std::size_t>(chosen[k])] = k < split.cut;
-        }
-        for (std::size_t f = 0; f < d_; ++f) {
-            if (static_cast<int>(f) == split.feature) {
-                continue; // already in order: left rows are exactly the first ones
-            }
-            int* seg = sorted_.data() + f * m_;
-            std::size_t l = start;
-            std::size_t r = 0;
+    // Histogram search of feature f; returns 1 (searched), 0 (constant) or -1 (present values
+    // all in one bin of a quantile-binned column: the caller searches exactly).
+    int scan_histogram(int f, std::size_t start, std::size_t end, Split& best) {
+        const auto fs = static_cast<std::size_t>(f);
+        const std::size_t n_node = end - start;
+        const int nb = bins_.n_bins(fs);
+        const auto nbs = static_cast<std::size_t>(nb);
+        std::fill(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(nbs * k_), 0.0);
+        std::fill(hist_rows_.begin(), hist_rows_.begin() + nb, 0);
+        std::fill(miss_.begin(), miss_.end(), 0.0);
+        n_miss_ = 0;
+        const std::uint8_t* code = bins_.codes.data() + fs * n_;
+        if (classification()) {
+            // The hottest loop of a fit: one pass, class weight into its bin.
+            double* hist = hist_.data();
+            int* hist_rows = hist_rows_.data();
+            const double* w = weight_.data();
             for (std::size_t k = start; k < end; ++k) {
-                const int s = seg[k];
-                if (goes_left_[static_cast<std::size_t>(s)]) {
-                    seg[l++] = s;
+                const auto r = static_cast<std::size_t>(rows_[k]);
+                const std::size_t b = code[r];
+                const auto c = static_cast<std::size_t>(y_class_[r]);
+                if (b == kMissingBin) {
+                    miss_[c] += w[r];
+                    ++n_miss_;
                 } else {
+                    hist[b * k_ + c] += w[r];
+                    ++hist_rows[b];
+                }
+            }
+        } else {
+            for (std::size_t k = start; k < end; ++k) {
+                const int r = rows_[k];
+                const std::uint8_t b = code[r];
+                if (b == kMissingBin) {
+                    add(miss_.data(), r);
+                    ++n_miss_;
+                } else {
+                    add(hist_.data() + b * k_, r);
+                    ++hist_rows_[b];
+                }
+            }
+        }
+        int first = -1;
+        int last = -1;
+        int non_empty = 0;
+        for (int b = 0; b < nb; ++b) {
+            if (hist_rows_[static_cast<std::size_t>(b)] > 0) {
+                first = first < 0 ? b : first;
+                last = b;
+                ++non_empty;
+            }
+        }
+        if (non_empty == 0) {
+            return 0;
+        }
+        const bool exact = bins_.exact[fs] != 0;
+        if (non_empty == 1 && n_miss_ == 0) {
+            return exact ? 0 : -1;
+        }
+        std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
+        std::size_t n_left = 0;
+        int prev = -1;
+        for (int b = first; b <= last; ++b) {
+            const auto bs = static_cast<std::size_t>(b);
+            if (hist_rows_[bs] == 0) {
+                continue;
+            }
+            if (prev >= 0) {
+                // Cut between bins prev and b: in an exact column halfway between their
+                // values, else at prev's upper edge.
+                const auto ps = static_cast<std::size_t>(prev);
+                const double t = exact ? split_midpoint(bins_.value[fs][ps], bins_.value[fs][bs])
+                                       : bins_.edges[fs][ps];
+                offer(left_stats_.data(), n_left, n_node, t, f, true, best);
+            }
+            for (std::size_t c = 0; c < k_; ++c) {
+                left_stats_[c] += hist_[bs * k_ + c];
+            }
+            n_left += static_cast<std::size_t>(hist_rows_[bs]);
+            prev = b;
+        }
+        if (n_miss_ > 0) {
+            offer(left_stats_.data(), n_left, n_node, kAllPresent, f, false, best);
+        }
+        return 1;
+    }
+
+    // Extremely randomized trees: one threshold drawn uniformly in [lo, hi) of the node's
+    // present values (items_[0, m) hold them, unsorted).
+    void random_cut(
+        int f, std::size_t start, std::size_t end, double lo, double hi, Split& best, Random& rng) {
+        const std::size_t n_node = end - start;
+        double t = lo;
+        if (lo < hi) {
+            t = lo + (hi - lo) * rng.uniform01();
+            if (!(t >= lo && t < hi)) {
+                t = lo;
+            }
+        }
+        const double* col = X_.data() + static_cast<std::size_t>(f) * n_;
+        std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
+        std::size_t n_left = 0;
+        for (std::size_t k = start; k < end; ++k) {
+            const int r = rows_[k];
+            if (col[r] <= t) {
+                add(left_stats_.data(), r);
+                ++n_left;
+            }
+        }
+        if (lo < hi) {
+            offer(left_stats_.data(), n_left, n_node, t, f, true, best);
+        } else {
+            offer(left_stats_.data(), n_left, n_node, kAllPresent, f, false, best);
+        }
+    }
+
+    // Splits the node's rows stably into those going left, then the rest; fills left_stats_,
+    // right_stats_ (and their squared target sums) and returns the first right position.
+    std::size_t partition(std::size_t start, std::size_t end, const Split& split) {
+        const double* col = X_.data() + static_cast<std::size_t>(split.feature) * n_;
+        std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
+        std::fill(right_stats_.begin(), right_stats_.end(), 0.0);
+        left_sq_ = 0.0;
+        right_sq_ = 0.0;
+        std::size_t l = start;
+        std::size_t r = 0;
+        if (classification()) {
+            for (std::size_t k = start; k < end; ++k) {
+                const int s = rows_[k];
+                const double v = col[s];
+                const bool go_left = v <= split.threshold || (std::isnan(v) && split.missing_left);
+                const auto c = static_cast<std::size_t>(y_class_[s]);
+                const double w = weight_[static_cast<std::size_t>(s)];
+                if (go_left) {
+                    left_stats_[c] += w;
+                    rows_[l++] = s;
+                } else {
+                    right_stats_[c] += w;
                     scratch_[r++] = s;
                 }
             }
-            std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(r), seg + l);
+            std::copy(scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(r),
+                      rows_.begin() + static_cast<std::ptrdiff_t>(l));
+            return l;
         }
+        for (std::size_t k = start; k < end; ++k) {
+            const int s = rows_[k];
+            const double v = col[s];
+            const bool go_left = v <= split.threshold || (std::isnan(v) && split.missing_left);
+            const double sq = classification() ? 0.0
+                                               : weight_[static_cast<std::size_t>(s)] *
+                                                     y_real_[static_cast<std::size_t>(s)] *
+                                                     y_real_[static_cast<std::size_t>(s)];
+            if (go_left) {
+                add(left_stats_.data(), s);
+                left_sq_ += sq;
+                rows_[l++] = s;
+            } else {
+                add(right_stats_.data(), s);
+                right_sq_ += sq;
+                scratch_[r++] = s;
+            }
+        }
+        std::copy(scratch_.begin(),
+                  scratch_.begin() + static_cast<std::ptrdiff_t>(r),
+                  rows_.begin() + static_cast<std::ptrdiff_t>(l));
+        return l;
     }
 
     const Matrix& X_;
-    const std::vector<int>& presorted_;
+    const BinnedColumns& bins_;
     TreeSettings settings_;
     const int* y_class_;
     int n_classes_;
     const double* y_real_;
     std::size_t n_;
     std::size_t d_;
+    std::size_t k_; ///< width of the statistics: classes, or 2 (weight, target sum)
     std::size_t m_ = 0;
 
     std::vector<double> weight_;
-    std::vector<int> sorted_;
-    std::vector<std::uint8_t> goes_left_;
+    std::vector<int> rows_;
     std::vector<int> scratch_;
+    std::vector<Item> items_;
     std::vector<int> perm_;
-    std::vector<double> node_counts_, left_counts_, right_counts_;
-    double node_weight_ = 0.0;
-    double node_sq_ = 0.0;
-    double node_sum_ = 0.0;
+    std::vector<double> node_stats_, left_stats_, right_stats_, miss_, hist_;
+    std::vector<int> hist_rows_;
+    std::size_t n_miss_ = 0;
+    double node_total_ = 0.0;
+    double node_impurity_ = 0.0;
+    double root_weight_ = 1.0;
+    double left_sq_ = 0.0;
+    double right_sq_ = 0.0;
 };
 
 } // namespace detail
