@@ -154,3 +154,20 @@ TEST_CASE("an artifact written before the decision threshold existed still loads
     REQUIRE(std::isnan(loaded.decision_threshold()));
     REQUIRE(loaded.predict(data) == p.predict(data));
 }
+
+TEST_CASE("a failed refit keeps the last good pipeline and unfitted ones cannot be saved",
+          "[pipeline][io]") {
+    const auto data =
+        prognos::read_csv(case_file("018-feature-order-mismatch-at-serving/input.csv"));
+    auto p = prognos::make_pipeline(prognos::StandardScaler{}, prognos::DecisionTreeClassifier{});
+    REQUIRE_THROWS_AS(prognos::io::to_artifact_bytes(p), prognos::not_fitted);
+    p.fit(data, "label");
+    const prognos::IntVector before = p.predict(data);
+    // A refit that fails (a NaN label cannot be a class) must not leave p unfitted.
+    prognos::Table bad = data;
+    bad.column("label").numbers()[0] = std::numeric_limits<double>::quiet_NaN();
+    REQUIRE_THROWS_AS(p.fit(bad, "label"), prognos::invalid_argument);
+    REQUIRE(p.is_fitted());
+    REQUIRE(p.predict(data) == before);
+    REQUIRE_NOTHROW(prognos::io::to_artifact_bytes(p));
+}

@@ -36,6 +36,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace prognos {
@@ -106,11 +108,30 @@ inline std::string encode_body(const nlohmann::json& body, Encoding encoding) {
 
 } // namespace detail
 
-/// The bytes of an artifact holding `object`, with `metadata` stored beside it.
+namespace detail {
+
+template <class T, class = void>
+struct has_is_fitted : std::false_type {};
+
+template <class T>
+struct has_is_fitted<T, std::void_t<decltype(std::declval<const T&>().is_fitted())>>
+    : std::true_type {};
+
+} // namespace detail
+
+/// The bytes of an artifact holding `object`, with `metadata` stored beside it. An object that
+/// can say whether it is fitted must be: saving an unfitted model is refused (not_fitted), so
+/// a training script that carried on past a failed fit cannot ship an empty artifact.
 template <class T>
 std::string to_artifact_bytes(const T& object,
                               const nlohmann::json& metadata = nlohmann::json::object(),
                               Encoding encoding = Encoding::json) {
+    if constexpr (detail::has_is_fitted<T>::value) {
+        if (!object.is_fitted()) {
+            PROGNOS_THROW(not_fitted("cannot save an unfitted " + type_name_of<T>() +
+                                     "; fit it (or load a fitted one) first"));
+        }
+    }
     nlohmann::json body;
     body["format_version"] = artifact_format_version;
     body["library_version"] = PROGNOS_VERSION_STRING;

@@ -282,7 +282,7 @@ diverged(const std::string& who, int epoch, double learning_rate, const std::str
         who + ": " +
         (described ? what : what + " became non-finite at epoch " + std::to_string(epoch)) +
         " (training diverged); scale the inputs (a StandardScaler in front; for a regressor also "
-        "the target) or lower learning_rate_init (it is " +
+        "the target) or lower learning_rate_init (the rate in use was " +
         rate + "). No model was stored."));
 }
 

@@ -91,10 +91,14 @@ public:
                                            std::to_string(X.rows()) + " rows, " +
                                            std::to_string(X.cols()) + " columns)"));
         }
-        fitted_ = false;
-        schema_ = X.schema();
-        fit_from<0>(X, y);
-        finish_fit(y);
+        // Fit a copy and keep it only if every step succeeds: a failed refit (a diverging
+        // network, a single class) leaves the last good pipeline in service.
+        Pipeline next(*this);
+        next.fitted_ = false;
+        next.schema_ = X.schema();
+        next.template fit_from<0>(X, y);
+        next.finish_fit(y);
+        *this = std::move(next);
         return *this;
     }
 
@@ -104,10 +108,12 @@ public:
         if (X.rows() == 0 || X.cols() == 0) {
             PROGNOS_THROW(invalid_argument("Pipeline::fit: empty training data"));
         }
-        fitted_ = false;
-        schema_ = Table::from_matrix(Matrix(0, X.cols())).schema();
-        fit_from<0>(X, y);
-        finish_fit(y);
+        Pipeline next(*this); // see fit(Table, y): a failed refit keeps the last good fit
+        next.fitted_ = false;
+        next.schema_ = Table::from_matrix(Matrix(0, X.cols())).schema();
+        next.template fit_from<0>(X, y);
+        next.finish_fit(y);
+        *this = std::move(next);
         return *this;
     }
 
