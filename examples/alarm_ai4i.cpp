@@ -11,6 +11,7 @@
 // Recall and precision are printed with exact 95% intervals: 68 test failures prove less than
 // their point figures suggest.
 
+#include <prognos/core/take.hpp>
 #include <prognos/data/csv.hpp>
 #include <prognos/data/labels.hpp>
 #include <prognos/io/artifact.hpp>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "ai4i_pipeline.hpp"
+#include "cli.hpp"
 
 namespace {
 
@@ -35,48 +37,31 @@ struct Options {
     int jobs = -1;
 };
 
-[[noreturn]] void usage(const std::string& message) {
-    std::fprintf(stderr,
-                 "alarm_ai4i: %s\nusage: alarm_ai4i [--data FILE] [--missed COST] "
-                 "[--false-alarm COST] [--out FILE] [--jobs N]\n",
-                 message.c_str());
-    std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+    const cli::Args args("alarm_ai4i",
+                         "chooses a cost-optimal alarm threshold for the AI4I failure model",
+                         "alarm_ai4i [--data FILE] [--missed COST] [--false-alarm COST] "
+                         "[--out FILE] [--jobs N]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
-        if (i + 1 >= argc) {
-            usage("missing value after " + flag);
-        }
-        const char* value = argv[++i];
+        args.help_if_asked(flag);
+        const char* value = args.value(argc, argv, i);
         if (flag == "--data") {
             o.data = value;
         } else if (flag == "--out") {
             o.out = value;
         } else if (flag == "--missed") {
-            o.missed = std::atof(value);
+            o.missed = args.real_above(flag, value, 0.0);
         } else if (flag == "--false-alarm") {
-            o.false_alarm = std::atof(value);
+            o.false_alarm = args.real_above(flag, value, 0.0);
         } else if (flag == "--jobs") {
-            o.jobs = std::atoi(value);
+            o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            usage("unknown option " + flag);
+            args.fail("unknown option " + flag);
         }
     }
-    if (!(o.missed > 0) || !(o.false_alarm > 0)) {
-        usage("costs must be positive");
-    }
     return o;
-}
-
-prognos::IntVector take(const prognos::IntVector& y, const std::vector<std::size_t>& rows) {
-    prognos::IntVector out(static_cast<prognos::Index>(rows.size()));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out[static_cast<prognos::Index>(i)] = y[static_cast<prognos::Index>(rows[i])];
-    }
-    return out;
 }
 
 void report(const char* name, const prognos::IntVector& y, const prognos::IntVector& pred) {
@@ -105,8 +90,8 @@ int main(int argc, char** argv) {
         const auto split = prognos::train_test_split(y, 0.2, 42);
         const prognos::Table X_train = X.take(split.train);
         const prognos::Table X_test = X.take(split.test);
-        const prognos::IntVector y_train = take(y, split.train);
-        const prognos::IntVector y_test = take(y, split.test);
+        const prognos::IntVector y_train = prognos::take(y, split.train);
+        const prognos::IntVector y_test = prognos::take(y, split.test);
 
         prognos::SimpleImputer::Params impute;
         impute.strategy = prognos::SimpleImputer::Strategy::median;

@@ -10,6 +10,7 @@
 // The pipeline is the AI4I one with an MLP in place of the forest: impute, one-hot encode
 // the product type, standardise (networks need scaled inputs), then 64-32 relu units.
 
+#include <prognos/core/take.hpp>
 #include <prognos/data/csv.hpp>
 #include <prognos/data/labels.hpp>
 #include <prognos/metrics/ranking.hpp>
@@ -24,18 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
+
 namespace {
 
 const std::vector<std::string> not_features = {
     "UDI", "Product ID", "Machine failure", "TWF", "HDF", "PWF", "OSF", "RNF"};
-
-prognos::IntVector take(const prognos::IntVector& y, const std::vector<std::size_t>& rows) {
-    prognos::IntVector out(static_cast<prognos::Index>(rows.size()));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out[static_cast<prognos::Index>(i)] = y[static_cast<prognos::Index>(rows[i])];
-    }
-    return out;
-}
 
 // "[#########...........]  epoch  12/200  loss 0.0712  val 0.9712"
 void draw(const prognos::EpochReport& r) {
@@ -56,7 +51,13 @@ void draw(const prognos::EpochReport& r) {
 
 int main(int argc, char** argv) {
     const std::string path = argc > 1 ? argv[1] : PROGNOS_AI4I_CSV;
-    const double budget_s = argc > 2 ? std::atof(argv[2]) : 60.0;
+    const cli::Args args("mlp_progress",
+                         "trains an MLP on AI4I with a progress bar and a time budget",
+                         "mlp_progress [ai4i2020.csv] [budget seconds]");
+    if (argc > 1) {
+        args.help_if_asked(argv[1]);
+    }
+    const double budget_s = argc > 2 ? args.real_above("budget", argv[2], 0.0) : 60.0;
     try {
         const prognos::Table data = prognos::read_csv(path);
         const prognos::Table X = data.drop(not_features);
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
                                            prognos::OneHotEncoder{},
                                            prognos::StandardScaler{},
                                            std::move(mlp));
-        pipe.fit(X.take(split.train), take(y, split.train));
+        pipe.fit(X.take(split.train), prognos::take(y, split.train));
         std::printf("\n");
 
         const auto& model = pipe.model();
@@ -92,7 +93,7 @@ int main(int argc, char** argv) {
                               ? "time budget"
                               : "max_iter";
         const prognos::Matrix proba = pipe.predict_proba(X.take(split.test));
-        const double auc = prognos::roc_auc(take(y, split.test), proba.col(1), 1);
+        const double auc = prognos::roc_auc(prognos::take(y, split.test), proba.col(1), 1);
         std::printf("stopped after %d epochs (%s); test ROC AUC %.4f\n", model.n_iter(), why, auc);
         return 0;
     } catch (const prognos::error& e) {

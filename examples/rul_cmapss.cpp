@@ -31,6 +31,8 @@
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
+
 namespace {
 
 struct Options {
@@ -42,38 +44,32 @@ struct Options {
     int jobs = -1;
 };
 
-[[noreturn]] void usage(const std::string& message) {
-    std::fprintf(stderr,
-                 "rul_cmapss: %s\nusage: rul_cmapss [--data DIR] [--svg FILE] [--trees N] "
-                 "[--window N] [--grid] [--jobs N]\n",
-                 message.c_str());
-    std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
+    const cli::Args args("rul_cmapss",
+                         "remaining useful life on NASA C-MAPSS FD001",
+                         "rul_cmapss [--data DIR] [--svg FILE] [--trees N] [--window N] [--grid] "
+                         "[--jobs N]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
+        args.help_if_asked(flag);
         if (flag == "--grid") {
             o.grid = true;
             continue;
         }
-        if (i + 1 >= argc) {
-            usage("missing value after " + flag);
-        }
-        const std::string value = argv[++i];
+        const char* value = args.value(argc, argv, i);
         if (flag == "--data") {
             o.data = value;
         } else if (flag == "--svg") {
             o.svg = value;
-        } else if (flag == "--trees" || flag == "--window" || flag == "--jobs") {
-            const int v = std::atoi(value.c_str());
-            if (v < (flag == "--jobs" ? -1 : 1)) {
-                usage(flag + " needs a positive whole number");
-            }
-            (flag == "--trees" ? o.trees : flag == "--window" ? o.window : o.jobs) = v;
+        } else if (flag == "--trees") {
+            o.trees = static_cast<int>(args.whole(flag, value, 1, 100000));
+        } else if (flag == "--window") {
+            o.window = static_cast<int>(args.whole(flag, value, 1, 100000));
+        } else if (flag == "--jobs") {
+            o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            usage("unknown option " + flag);
+            args.fail("unknown option " + flag);
         }
     }
     return o;

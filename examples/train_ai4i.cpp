@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ai4i_pipeline.hpp"
+#include "cli.hpp"
 #include <unistd.h>
 
 namespace {
@@ -34,50 +35,27 @@ struct Options {
     int jobs = -1;
 };
 
-[[noreturn]] void usage(const std::string& message) {
-    std::fprintf(stderr,
-                 "train_ai4i: %s\nusage: train_ai4i [--data FILE] [--out FILE] [--trees N] "
-                 "[--seed N] [--jobs N]\n",
-                 message.c_str());
-    std::exit(2);
-}
-
-long long number(const std::string& flag, const char* text, long long min, long long max) {
-    char* end = nullptr;
-    const long long v = std::strtoll(text, &end, 10);
-    if (end == text || *end != '\0' || v < min || v > max) {
-        usage(flag + " needs a whole number from " + std::to_string(min) + " to " +
-              std::to_string(max));
-    }
-    return v;
-}
-
 Options parse(int argc, char** argv) {
+    const cli::Args args("train_ai4i",
+                         "trains, evaluates and saves the AI4I 2020 failure model",
+                         "train_ai4i [--data FILE] [--out FILE] [--trees N] [--seed N] [--jobs N]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            std::printf("train_ai4i: trains, evaluates and saves the AI4I 2020 failure model\n"
-                        "usage: train_ai4i [--data FILE] [--out FILE] [--trees N] [--seed N] "
-                        "[--jobs N]\n");
-            std::exit(0);
-        }
-        if (i + 1 >= argc) {
-            usage("missing value after " + flag);
-        }
-        const char* value = argv[++i];
+        args.help_if_asked(flag);
+        const char* value = args.value(argc, argv, i);
         if (flag == "--data") {
             o.data = value;
         } else if (flag == "--out") {
             o.out = value;
         } else if (flag == "--trees") {
-            o.trees = static_cast<int>(number(flag, value, 1, 100000));
+            o.trees = static_cast<int>(args.whole(flag, value, 1, 100000));
         } else if (flag == "--seed") {
-            o.seed = static_cast<std::uint64_t>(number(flag, value, 0, 1LL << 62));
+            o.seed = static_cast<std::uint64_t>(args.whole(flag, value, 0, 1LL << 62));
         } else if (flag == "--jobs") {
-            o.jobs = static_cast<int>(number(flag, value, -1, 1024));
+            o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            usage("unknown option " + flag);
+            args.fail("unknown option " + flag);
         }
     }
     return o;

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "../ai4i_pipeline.hpp"
+#include "../cli.hpp"
 #include "predict_service.hpp"
 
 namespace {
@@ -42,61 +43,35 @@ struct Options {
     int threads = 64;
 };
 
-[[noreturn]] void usage(const char* message) {
-    std::fprintf(stderr,
-                 "predict_server: %s\n"
-                 "usage: predict_server --model FILE [--host H] [--port P] "
-                 "[--max-body-bytes N] [--max-instances N] [--threads N]\n",
-                 message);
-    std::exit(2);
-}
-
-long long number(const char* flag, const char* text, long long min, long long max) {
-    char* end = nullptr;
-    const long long v = std::strtoll(text, &end, 10);
-    if (end == text || *end != '\0' || v < min || v > max) {
-        usage((std::string(flag) + " needs a whole number from " + std::to_string(min) + " to " +
-               std::to_string(max))
-                  .c_str());
-    }
-    return v;
-}
-
 Options parse(int argc, char** argv) {
+    const cli::Args args("predict_server",
+                         "serves a saved AI4I pipeline over HTTP (see docs/server-api.md)",
+                         "predict_server --model FILE [--host H] [--port P] "
+                         "[--max-body-bytes N] [--max-instances N] [--threads N]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
-        if (flag == "--help" || flag == "-h") {
-            std::printf("predict_server: serves a saved AI4I pipeline over HTTP\n"
-                        "usage: predict_server --model FILE [--host H] [--port P] "
-                        "[--max-body-bytes N] [--max-instances N] [--threads N]\n"
-                        "see docs/server-api.md\n");
-            std::exit(0);
-        }
-        if (i + 1 >= argc) {
-            usage(("missing value after " + flag).c_str());
-        }
-        const char* value = argv[++i];
+        args.help_if_asked(flag);
+        const char* value = args.value(argc, argv, i);
         if (flag == "--model") {
             o.model = value;
         } else if (flag == "--host") {
             o.host = value;
         } else if (flag == "--port") {
-            o.port = static_cast<int>(number("--port", value, 0, 65535));
+            o.port = static_cast<int>(args.whole(flag, value, 0, 65535));
         } else if (flag == "--max-body-bytes") {
             o.limits.max_body_bytes =
-                static_cast<std::size_t>(number("--max-body-bytes", value, 64, 1LL << 32));
+                static_cast<std::size_t>(args.whole(flag, value, 64, 1LL << 32));
         } else if (flag == "--max-instances") {
-            o.limits.max_instances =
-                static_cast<std::size_t>(number("--max-instances", value, 1, 10000000));
+            o.limits.max_instances = static_cast<std::size_t>(args.whole(flag, value, 1, 10000000));
         } else if (flag == "--threads") {
-            o.threads = static_cast<int>(number("--threads", value, 1, 1024));
+            o.threads = static_cast<int>(args.whole(flag, value, 1, 1024));
         } else {
-            usage(("unknown option " + flag).c_str());
+            args.fail("unknown option " + flag);
         }
     }
     if (o.model.empty()) {
-        usage("--model is required");
+        args.fail("--model is required");
     }
     return o;
 }
