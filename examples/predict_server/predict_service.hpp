@@ -12,7 +12,10 @@
 // the answer is 400 naming the column). Answer:
 //   {"predictions": [{"class": "1", "label": 1, "probability": 0.93,
 //                     "probabilities": {"0": 0.07, "1": 0.93}}, ...]}
-// where "class" is the arg-max of "probabilities" and "probability" its value.
+// where "class" is the arg-max of "probabilities" and "probability" its value, unless the
+// pipeline carries a decision threshold (a cost-tuned alarm threshold, say): then "class" is
+// the second class exactly when its probability reaches the threshold, as Pipeline::predict
+// decides, and "probability" is the probability of the class given.
 
 #include <prognos/core/error.hpp>
 #include <prognos/io/artifact.hpp>
@@ -111,6 +114,7 @@ public:
                 {"format_version", info_.format_version},
                 {"features", std::move(features)},
                 {"classes", pipeline_.class_names()},
+                {"decision_threshold", threshold_json()},
                 {"metadata", info_.metadata},
                 {"limits",
                  {{"max_body_bytes", limits_.max_body_bytes},
@@ -118,7 +122,21 @@ public:
     }
 
 private:
+    // null when the class is the arg-max; +infinity (never the second class) has no JSON
+    // number, so it is the string "inf".
+    nlohmann::json threshold_json() const {
+        const double t = pipeline_.decision_threshold();
+        if (std::isnan(t)) {
+            return nullptr;
+        }
+        if (std::isinf(t)) {
+            return "inf";
+        }
+        return t;
+    }
+
     nlohmann::json answer(const prognos::Matrix& proba) const {
+        const double threshold = pipeline_.decision_threshold();
         const auto& names = pipeline_.class_names();
         const auto classes = pipeline_.model().classes();
         nlohmann::json predictions = nlohmann::json::array();
@@ -137,6 +155,11 @@ private:
                 if (p > proba(i, best)) {
                     best = k;
                 }
+            }
+            if (!std::isnan(threshold)) {
+                // The same rule as Pipeline::predict, so a served answer never differs from
+                // the in-process one.
+                best = proba(i, 1) >= threshold ? 1 : 0;
             }
             predictions.push_back({{"class", names[static_cast<std::size_t>(best)]},
                                    {"label", classes[static_cast<std::size_t>(best)]},

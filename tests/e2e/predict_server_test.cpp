@@ -12,11 +12,13 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "ai4i_pipeline.hpp"
+#include "predict_server/predict_service.hpp"
 #include "support/catch.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -279,4 +281,38 @@ TEST_CASE("a Content-Length shorter than the body is parsed as declared", "[e2e]
     // Exactly one response came back: the rest of the body was not taken for a request.
     REQUIRE(response.find("HTTP/1.1", 1) == std::string::npos);
     REQUIRE(s.client().Get("/health")->status == 200);
+}
+
+TEST_CASE("A saved decision threshold decides the served class", "[e2e][server]") {
+    // The service is driven without a socket: the rule under test is in the answer, not HTTP.
+    ai4i::Pipeline thresholded = trained();
+    prognos::Table rows =
+        prognos::io::table_from_json(nlohmann::json::array({instance()}), trained().schema());
+    const double p1 = trained().predict_proba(rows)(0, 1);
+    // Half the instance's failure probability: the threshold is reached whatever the forest
+    // says, so the answer must be class 1 even where the arg-max is class 0.
+    thresholded.set_decision_threshold(p1 / 2);
+    const std::string body = nlohmann::json{{"instances", instance()}}.dump();
+    predict_server::PredictService<ai4i::Pipeline> service(
+        thresholded, prognos::io::ArtifactInfo{}, predict_server::Limits{});
+    const auto reply = service.predict(body);
+    REQUIRE(reply.status == 200);
+    const auto answer = nlohmann::json::parse(reply.body)["predictions"][0];
+    REQUIRE(answer["class"] == "1");
+    REQUIRE(answer["probability"].get<double>() == p1);
+    REQUIRE(thresholded.predict(rows)[0] == 1);
+    REQUIRE(service.model_info()["decision_threshold"].get<double>() == p1 / 2);
+
+    // A threshold no probability reaches: always class 0, shown as "inf".
+    thresholded.set_decision_threshold(std::numeric_limits<double>::infinity());
+    predict_server::PredictService<ai4i::Pipeline> never(
+        thresholded, prognos::io::ArtifactInfo{}, predict_server::Limits{});
+    const auto none = nlohmann::json::parse(never.predict(body).body)["predictions"][0];
+    REQUIRE(none["class"] == "0");
+    REQUIRE(never.model_info()["decision_threshold"] == "inf");
+
+    // Without a threshold the class is the arg-max and the info says null.
+    predict_server::PredictService<ai4i::Pipeline> plain(
+        trained(), prognos::io::ArtifactInfo{}, predict_server::Limits{});
+    REQUIRE(plain.model_info()["decision_threshold"].is_null());
 }
