@@ -133,8 +133,6 @@ int main(int argc, char** argv) {
                     y_test.sum());
 
         // Fit, reporting progress through the callback: the library itself prints nothing.
-        prognos::SimpleImputer::Params impute;
-        impute.strategy = prognos::SimpleImputer::Strategy::median;
         prognos::RandomForestClassifier::Params forest;
         forest.n_estimators = options.trees;
         forest.seed = options.seed;
@@ -150,10 +148,7 @@ int main(int argc, char** argv) {
                 std::fflush(stdout);
             };
         }
-        ai4i::Pipeline pipeline{prognos::SimpleImputer(impute),
-                                prognos::OneHotEncoder(),
-                                prognos::StandardScaler(),
-                                prognos::RandomForestClassifier(forest)};
+        ai4i::Pipeline pipeline = ai4i::make_pipeline(forest);
         const auto t0 = std::chrono::steady_clock::now();
         pipeline.fit(X_train, y_train);
         std::printf("%sfitted %d trees in %.2f s\n",

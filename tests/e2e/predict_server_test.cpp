@@ -44,6 +44,7 @@ const ai4i::Pipeline& trained() {
         forest.n_estimators = 10;
         forest.seed = 7;
         ai4i::Pipeline p{prognos::SimpleImputer(),
+                         ai4i::physics_features(),
                          prognos::OneHotEncoder(),
                          prognos::StandardScaler(),
                          prognos::RandomForestClassifier(forest)};
