@@ -545,3 +545,42 @@ TEST_CASE("Absolute error works in forests and with the random splitter",
     REQUIRE(loaded.params().criterion == prognos::RandomForestRegressor::Criterion::absolute_error);
     REQUIRE(loaded.predict(X) == forest.predict(X));
 }
+
+// An integer sample weight must act exactly like repeating the row: same medians, same
+// deviations, so the same tree. Integer targets keep every sum exact, so even tied candidate
+// splits are met in the same order with the same values.
+TEST_CASE("Weighted absolute error equals repeated rows", "[tree][absolute_error][weights]") {
+    prognos::Random rng(11);
+    const prognos::Index n = 40;
+    Matrix X(n, 2);
+    Vector y(n);
+    Vector w(n);
+    prognos::Index total = 0;
+    for (prognos::Index i = 0; i < n; ++i) {
+        X(i, 0) = static_cast<double>(rng.uniform_index(20));
+        X(i, 1) = static_cast<double>(rng.uniform_index(7));
+        y[i] = static_cast<double>(rng.uniform_index(21));
+        w[i] = static_cast<double>(1 + rng.uniform_index(3));
+        total += static_cast<prognos::Index>(w[i]);
+    }
+    Matrix Xr(total, 2);
+    Vector yr(total);
+    prognos::Index k = 0;
+    for (prognos::Index i = 0; i < n; ++i) {
+        for (int c = 0; c < static_cast<int>(w[i]); ++c, ++k) {
+            Xr.row(k) = X.row(i);
+            yr[k] = y[i];
+        }
+    }
+    DecisionTreeRegressor::Params p;
+    p.criterion = DecisionTreeRegressor::Criterion::absolute_error;
+    DecisionTreeRegressor weighted(p);
+    weighted.fit(X, y, w);
+    DecisionTreeRegressor repeated(p);
+    repeated.fit(Xr, yr);
+    REQUIRE(weighted.tree().feature == repeated.tree().feature);
+    REQUIRE(weighted.tree().threshold == repeated.tree().threshold);
+    REQUIRE(weighted.tree().values == repeated.tree().values);
+    REQUIRE(weighted.tree().impurity == repeated.tree().impurity);
+    REQUIRE(weighted.node_count() > 9);
+}
