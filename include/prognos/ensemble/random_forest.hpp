@@ -20,6 +20,10 @@
 /// or kLanes rows (batch) side by side over the packed nodes of FlatTree, so the memory loads
 /// of independent walks overlap.
 ///
+/// max_leaf_nodes, ccp_alpha and criterion = absolute_error act on each tree exactly as in a
+/// DecisionTree (best-first growth, pruning after growing, median leaves); with bootstrap off and
+/// every feature examined, each tree equals the decision tree of the same parameters.
+///
 /// Known shortcomings: out-of-bag predictions are not saved in artifacts (the score is);
 /// class_weight "balanced_subsample" is not offered.
 
