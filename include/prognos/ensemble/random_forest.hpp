@@ -21,8 +21,9 @@
 /// of independent walks overlap.
 ///
 /// max_leaf_nodes, ccp_alpha and criterion = absolute_error act on each tree exactly as in a
-/// DecisionTree (best-first growth, pruning after growing, median leaves); with bootstrap off and
-/// every feature examined, each tree equals the decision tree of the same parameters.
+/// DecisionTree (best-first growth, pruning after growing, median leaves); with bootstrap off,
+/// every feature examined and the best splitter, each tree equals the decision tree of the same
+/// parameters.
 ///
 /// Known shortcomings: out-of-bag predictions are not saved in artifacts (the score is);
 /// class_weight "balanced_subsample" is not offered.
