@@ -20,6 +20,11 @@
 /// or kLanes rows (batch) side by side over the packed nodes of FlatTree, so the memory loads
 /// of independent walks overlap.
 ///
+/// max_leaf_nodes, ccp_alpha and criterion = absolute_error act on each tree exactly as in a
+/// DecisionTree (best-first growth, pruning after growing, median leaves); with bootstrap off,
+/// every feature examined and the best splitter, each tree equals the decision tree of the same
+/// parameters.
+///
 /// Known shortcomings: out-of-bag predictions are not saved in artifacts (the score is);
 /// class_weight "balanced_subsample" is not offered.
 
@@ -377,9 +382,12 @@ void serialize_forest_params(Archive& ar, Params& p) {
     ar("splitter", splitter);
     ar("oob_score", p.oob_score);
     ar("warm_start", p.warm_start);
+    ar("max_leaf_nodes", p.max_leaf_nodes);
+    ar("ccp_alpha", p.ccp_alpha);
     if (Archive::loading) {
         ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
         p.splitter = static_cast<Splitter>(splitter);
+        require_growth_params(ar, p.max_leaf_nodes, p.ccp_alpha);
     }
 }
 
@@ -430,6 +438,10 @@ public:
         /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
         /// n_estimators (the data must be the same for the result to mean anything).
         bool warm_start = false;
+        /// Grow each tree best-first up to this many leaves; -1 for unlimited (depth-first).
+        int max_leaf_nodes = -1;
+        /// Minimal cost-complexity pruning of each tree after growing (0: none).
+        double ccp_alpha = 0.0;
         /// Called from the thread that runs fit() as trees finish; not saved.
         ProgressCallback progress;
     };
@@ -470,7 +482,9 @@ public:
                                   params_.max_features,
                                   X.cols(),
                                   params_.min_impurity_decrease,
-                                  detail::random_splits(params_.splitter, who));
+                                  detail::random_splits(params_.splitter, who),
+                                  params_.ccp_alpha,
+                                  params_.max_leaf_nodes);
         detail::check_no_infinity(X, who);
         detail::check_oob(params_.oob_score, params_.bootstrap, who);
 
@@ -749,6 +763,10 @@ public:
         /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
         /// n_estimators (the data must be the same for the result to mean anything).
         bool warm_start = false;
+        /// Grow each tree best-first up to this many leaves; -1 for unlimited (depth-first).
+        int max_leaf_nodes = -1;
+        /// Minimal cost-complexity pruning of each tree after growing (0: none).
+        double ccp_alpha = 0.0;
         /// Called from the thread that runs fit() as trees finish; not saved.
         ProgressCallback progress;
     };
@@ -781,21 +799,18 @@ public:
         const std::string who = "RandomForestRegressor::fit";
         check_training_shape(X, y.size(), who);
         detail::check_forest_params("RandomForestRegressor", params_.n_estimators, params_.n_jobs);
-        if (params_.criterion != Criterion::squared_error) {
-            PROGNOS_THROW(
-                invalid_argument("RandomForestRegressor: criterion must be squared_error, got " +
-                                 std::to_string(static_cast<int>(params_.criterion))));
-        }
         const detail::TreeSettings settings =
             detail::tree_settings("RandomForestRegressor",
-                                  detail::SplitRule::squared_error,
+                                  detail::regression_rule(params_.criterion, who),
                                   params_.max_depth,
                                   params_.min_samples_split,
                                   params_.min_samples_leaf,
                                   params_.max_features,
                                   X.cols(),
                                   params_.min_impurity_decrease,
-                                  detail::random_splits(params_.splitter, who));
+                                  detail::random_splits(params_.splitter, who),
+                                  params_.ccp_alpha,
+                                  params_.max_leaf_nodes);
         detail::check_no_infinity(X, who);
         detail::check_finite_targets(y, who);
         detail::check_oob(params_.oob_score, params_.bootstrap, who);
@@ -929,7 +944,8 @@ public:
         ar("n_features", n_features_);
         ar.nested_list("trees", trees_);
         if (Archive::loading) {
-            ar.require(criterion == 0, "criterion must be 0 (squared_error)");
+            ar.require(criterion == 0 || criterion == 1,
+                       "criterion must be 0 (squared_error) or 1 (absolute_error)");
             params_.criterion = static_cast<Criterion>(criterion);
             detail::check_loaded_trees(ar, trees_, params_.n_estimators, 1, n_features_);
             detail::compile_trees(trees_);

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ inline TreeSettings tree_settings(const std::string& who,
                                   const MaxFeatures& max_features,
                                   Index n_features,
                                   double min_impurity_decrease = 0.0,
-                                  bool random_splits = false) {
+                                  bool random_splits = false,
+                                  double ccp_alpha = 0.0,
+                                  int max_leaf_nodes = -1) {
     if (max_depth == 0 || max_depth < -1) {
         PROGNOS_THROW(invalid_argument(who + ": max_depth must be >= 1 or -1 (unlimited), got " +
                                        std::to_string(max_depth)));
@@ -49,6 +52,18 @@ inline TreeSettings tree_settings(const std::string& who,
                                        ": min_impurity_decrease must be finite and >= 0, got " +
                                        std::to_string(min_impurity_decrease)));
     }
+    if (!(ccp_alpha >= 0.0) || !std::isfinite(ccp_alpha)) {
+        std::ostringstream shown;
+        shown << ccp_alpha;
+        PROGNOS_THROW(
+            invalid_argument(who + ": ccp_alpha must be finite and >= 0, got " +
+                             (std::isfinite(ccp_alpha) ? shown.str() : describe_value(ccp_alpha))));
+    }
+    if (max_leaf_nodes < 2 && max_leaf_nodes != -1) {
+        PROGNOS_THROW(invalid_argument(who +
+                                       ": max_leaf_nodes must be >= 2 or -1 (unlimited), got " +
+                                       std::to_string(max_leaf_nodes)));
+    }
     if (n_features >= FlatTree::kMissingLeftBit) {
         PROGNOS_THROW(
             invalid_argument(who + ": too many features (" + std::to_string(n_features) + ")"));
@@ -61,6 +76,8 @@ inline TreeSettings tree_settings(const std::string& who,
     s.max_features = max_features.resolve(static_cast<int>(n_features), who);
     s.min_impurity_decrease = min_impurity_decrease;
     s.random_splits = random_splits;
+    s.ccp_alpha = ccp_alpha;
+    s.max_leaf_nodes = max_leaf_nodes;
     return s;
 }
 

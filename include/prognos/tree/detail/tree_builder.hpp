@@ -41,6 +41,17 @@
 /// weight 0 are left out. Sample counts such as min_samples_leaf count distinct rows, weights
 /// enter impurities and leaf values, as in scikit-learn.
 ///
+/// Growth is depth-first (a node's split is searched when it is taken off a stack, left child
+/// first), or best-first with max_leaf_nodes as in scikit-learn: children are searched as soon
+/// as their parent splits, and the pending node with the largest weighted impurity decrease is
+/// split next until the leaf budget is spent. Either way the tree leaves build() numbered in
+/// pre-order (compile renumbers the best-first order), pruned by ccp_alpha when it is set
+/// (tree/detail/pruning.hpp).
+///
+/// Absolute error (regression) ranks each node's rows by target once and sweeps every examined
+/// feature's sorted values through a MedianTracker from both ends, so each cut's two weighted
+/// medians and deviations cost O(log n); it never uses the histograms.
+///
 /// Ties between candidate splits of exactly equal quality go to the first one found: the lowest
 /// feature index when every feature is examined (else the first drawn), the lowest threshold
 /// within a feature, and "missing left" before "missing right". A regression node counts as
@@ -48,6 +59,7 @@
 
 #include <prognos/core/random.hpp>
 #include <prognos/core/types.hpp>
+#include <prognos/tree/detail/pruning.hpp>
 #include <prognos/tree/flat_tree.hpp>
 
 #include <algorithm>
@@ -62,7 +74,7 @@ namespace prognos {
 namespace detail {
 
 /// Impurity measure inside the builder.
-enum class SplitRule { gini, entropy, squared_error };
+enum class SplitRule { gini, entropy, squared_error, absolute_error };
 
 /// Growth limits of one tree, already validated and resolved against the data.
 struct TreeSettings {
@@ -76,6 +88,10 @@ struct TreeSettings {
     double min_impurity_decrease = 0.0;
     /// Extremely randomized trees: one uniformly drawn threshold per examined feature.
     bool random_splits = false;
+    /// Cost-complexity pruning strength applied after growing (0: none).
+    double ccp_alpha = 0.0;
+    /// Best-first growth up to this many leaves; -1 grows depth-first without a leaf limit.
+    int max_leaf_nodes = -1;
 };
 
 /// The bin code of a missing value.
@@ -172,6 +188,110 @@ inline BinnedColumns bin_columns(const Matrix& X) {
 /// below it (infinities are rejected before fitting and predicting), as scikit-learn's +inf.
 constexpr double kAllPresent = std::numeric_limits<double>::max();
 
+/// Weighted targets added one at a time at fixed ranks (1-based positions of a node's rows in
+/// ascending target order), answering the sum of absolute deviations from their weighted
+/// median in O(log n) through Fenwick trees of weights, weighted targets and counts. The
+/// absolute-error split search sweeps the rows of a node in feature order through one of these
+/// from each end, which makes it O(n log n) per node and feature.
+///
+/// The weighted median is scikit-learn's: with the targets sorted, the first one at which the
+/// running weight reaches half the total, or the mean of it and the next when the running
+/// weight equals half exactly (so unit weights give the usual median of an even count).
+class MedianTracker {
+public:
+    /// Empties the tracker for ranks 1..size; `y` and `w` (indexed by rank) must outlive it.
+    void reset(std::size_t size, const double* y, const double* w) {
+        size_ = size;
+        y_ = y;
+        w_ = w;
+        fw_.assign(size + 1, 0.0);
+        fs_.assign(size + 1, 0.0);
+        fc_.assign(size + 1, 0);
+        top_ = 1;
+        while (top_ * 2 <= size) {
+            top_ *= 2;
+        }
+        total_w_ = 0.0;
+        total_s_ = 0.0;
+    }
+
+    /// Adds the target of rank `pos` (1-based) with its weight.
+    void insert(std::size_t pos) {
+        const double w = w_[pos];
+        const double ws = w * y_[pos];
+        total_w_ += w;
+        total_s_ += ws;
+        for (std::size_t i = pos; i <= size_; i += i & (~i + 1)) {
+            fw_[i] += w;
+            fs_[i] += ws;
+            fc_[i] += 1;
+        }
+    }
+
+    /// Total weight added so far.
+    double weight() const noexcept { return total_w_; }
+
+    /// Sum over the added targets of weight x |target - weighted median| (0 when empty).
+    double abs_deviation() const noexcept {
+        if (!(total_w_ > 0)) {
+            return 0.0;
+        }
+        const double half = total_w_ / 2.0;
+        // Largest position whose prefix weight is below half; the next added rank is the one
+        // at which the running weight reaches half.
+        std::size_t pos = 0;
+        double acc_w = 0.0;
+        double acc_s = 0.0;
+        long long acc_c = 0;
+        for (std::size_t step = top_; step > 0; step >>= 1) {
+            const std::size_t next = pos + step;
+            if (next <= size_ && acc_w + fw_[next] < half) {
+                pos = next;
+                acc_w += fw_[next];
+                acc_s += fs_[next];
+                acc_c += fc_[next];
+            }
+        }
+        const std::size_t k = first_with_count(acc_c + 1);
+        const double cum_w = acc_w + w_[k];
+        const double cum_s = acc_s + w_[k] * y_[k];
+        double median = y_[k];
+        if (cum_w == half) {
+            const std::size_t after = first_with_count(acc_c + 2);
+            if (after <= size_) {
+                median = (y_[k] + y_[after]) / 2.0;
+            }
+        }
+        const double dev =
+            (median * cum_w - cum_s) + ((total_s_ - cum_s) - median * (total_w_ - cum_w));
+        return std::max(0.0, dev);
+    }
+
+private:
+    // Smallest rank whose prefix count is >= c (size_ + 1 if fewer were added).
+    std::size_t first_with_count(long long c) const noexcept {
+        std::size_t pos = 0;
+        long long acc = 0;
+        for (std::size_t step = top_; step > 0; step >>= 1) {
+            const std::size_t next = pos + step;
+            if (next <= size_ && acc + fc_[next] < c) {
+                pos = next;
+                acc += fc_[next];
+            }
+        }
+        return pos + 1;
+    }
+
+    std::size_t size_ = 0;
+    std::size_t top_ = 1;
+    const double* y_ = nullptr;
+    const double* w_ = nullptr;
+    std::vector<double> fw_, fs_;
+    std::vector<long long> fc_;
+    double total_w_ = 0.0;
+    double total_s_ = 0.0;
+};
+
 /// Grows one tree. Targets are either class codes in [0, n_classes) or real values.
 class TreeBuilder {
 public:
@@ -207,71 +327,16 @@ public:
         tree.n_features = static_cast<int>(d_);
         tree.value_width = classification() ? n_classes_ : 1;
         tree.importances.assign(d_, 0.0);
-
-        struct Pending {
-            std::size_t start, end;
-            int depth;
-            int parent;
-            bool is_left;
-        };
-
-        std::vector<Pending> stack;
-        stack.push_back({0, m_, 0, -1, false});
-        std::vector<double> node_value(static_cast<std::size_t>(tree.value_width));
-        while (!stack.empty()) {
-            const Pending p = stack.back();
-            stack.pop_back();
-            const int id = static_cast<int>(tree.feature.size());
-            if (p.parent >= 0) {
-                (p.is_left ? tree.left : tree.right)[static_cast<std::size_t>(p.parent)] = id;
-            }
-            const bool pure = node_statistics(p.start, p.end, node_value.data());
-            tree.values.insert(tree.values.end(), node_value.begin(), node_value.end());
-            tree.feature.push_back(-1);
-            tree.threshold.push_back(0.0);
-            tree.left.push_back(-1);
-            tree.right.push_back(-1);
-            tree.missing_left.push_back(0);
-            tree.impurity.push_back(node_impurity_);
-            tree.weight.push_back(node_total_);
-            if (p.parent < 0) {
-                root_weight_ = node_total_;
-            }
-
-            const auto n_node = static_cast<long long>(p.end - p.start);
-            const bool leaf =
-                pure || (settings_.max_depth >= 0 && p.depth >= settings_.max_depth) ||
-                n_node < settings_.min_samples_split || n_node < 2LL * settings_.min_samples_leaf;
-            if (leaf) {
-                continue;
-            }
-            const Split split = best_split(p.start, p.end, rng);
-            if (split.feature < 0) {
-                continue;
-            }
-            const double parent_impurity = node_impurity_;
-            const double parent_weight = node_total_;
-            const std::size_t cut = partition(p.start, p.end, split);
-            const double w_l = sum_weight(left_stats_.data());
-            const double w_r = sum_weight(right_stats_.data());
-            const double decrease = parent_weight * parent_impurity -
-                                    w_l * impurity_of(left_stats_.data(), left_sq_) -
-                                    w_r * impurity_of(right_stats_.data(), right_sq_);
-            // scikit-learn compares the decrease relative to the root's weight.
-            if (settings_.min_impurity_decrease > 0.0 &&
-                decrease / root_weight_ + std::numeric_limits<double>::epsilon() <
-                    settings_.min_impurity_decrease) {
-                continue;
-            }
-            tree.feature.back() = split.feature;
-            tree.threshold.back() = split.threshold;
-            tree.missing_left.back() = split.missing_left ? 1 : 0;
-            tree.importances[static_cast<std::size_t>(split.feature)] += std::max(0.0, decrease);
-            // Right first so that the left child is popped next: pre-order numbering.
-            stack.push_back({cut, p.end, p.depth + 1, id, false});
-            stack.push_back({p.start, cut, p.depth + 1, id, true});
+        node_value_.assign(static_cast<std::size_t>(tree.value_width), 0.0);
+        if (settings_.max_leaf_nodes > 0) {
+            grow_best_first(tree, rng);
+        } else {
+            grow_depth_first(tree, rng);
         }
         tree.compile();
+        if (settings_.ccp_alpha > 0.0) {
+            cost_complexity_prune(tree, settings_.ccp_alpha, true, nullptr);
+        }
         return tree;
     }
 
@@ -283,12 +348,148 @@ private:
         double proxy = -std::numeric_limits<double>::infinity();
     };
 
+    // A node that has been added to the tree, with the split found for it (if any). Its rows
+    // are already partitioned into [start, cut) and [cut, end) by that split.
+    struct Grown {
+        int id = -1;
+        std::size_t start = 0, cut = 0, end = 0;
+        int depth = 0;
+        Split split;
+        double decrease = 0.0; ///< weighted impurity decrease of the split
+        bool splittable = false;
+    };
+
+    // Appends the node of rows [start, end) as a leaf (linked to its parent), then searches its
+    // split and partitions its rows by it. The split is applied only by apply_split.
+    Grown add_node(FlatTree& tree,
+                   std::size_t start,
+                   std::size_t end,
+                   int depth,
+                   int parent,
+                   bool is_left,
+                   Random& rng) {
+        Grown g;
+        g.id = static_cast<int>(tree.feature.size());
+        g.start = start;
+        g.end = end;
+        g.cut = end;
+        g.depth = depth;
+        if (parent >= 0) {
+            (is_left ? tree.left : tree.right)[static_cast<std::size_t>(parent)] = g.id;
+        }
+        const bool pure = node_statistics(start, end, node_value_.data());
+        tree.values.insert(tree.values.end(), node_value_.begin(), node_value_.end());
+        tree.feature.push_back(-1);
+        tree.threshold.push_back(0.0);
+        tree.left.push_back(-1);
+        tree.right.push_back(-1);
+        tree.missing_left.push_back(0);
+        tree.impurity.push_back(node_impurity_);
+        tree.weight.push_back(node_total_);
+        if (parent < 0) {
+            root_weight_ = node_total_;
+        }
+
+        const auto n_node = static_cast<long long>(end - start);
+        const bool leaf = pure || (settings_.max_depth >= 0 && depth >= settings_.max_depth) ||
+                          n_node < settings_.min_samples_split ||
+                          n_node < 2LL * settings_.min_samples_leaf;
+        if (leaf) {
+            return g;
+        }
+        g.split = best_split(start, end, rng);
+        if (g.split.feature < 0) {
+            return g;
+        }
+        const double parent_impurity = node_impurity_;
+        const double parent_weight = node_total_;
+        g.cut = partition(start, end, g.split);
+        const double w_l = sum_weight(left_stats_.data());
+        const double w_r = sum_weight(right_stats_.data());
+        g.decrease = parent_weight * parent_impurity -
+                     w_l * child_impurity(left_stats_.data(), left_sq_, start, g.cut) -
+                     w_r * child_impurity(right_stats_.data(), right_sq_, g.cut, end);
+        // scikit-learn compares the decrease relative to the root's weight.
+        if (settings_.min_impurity_decrease > 0.0 &&
+            g.decrease / root_weight_ + std::numeric_limits<double>::epsilon() <
+                settings_.min_impurity_decrease) {
+            return g;
+        }
+        g.splittable = true;
+        return g;
+    }
+
+    static void apply_split(FlatTree& tree, const Grown& g) {
+        const auto u = static_cast<std::size_t>(g.id);
+        tree.feature[u] = g.split.feature;
+        tree.threshold[u] = g.split.threshold;
+        tree.missing_left[u] = g.split.missing_left ? 1 : 0;
+        tree.importances[static_cast<std::size_t>(g.split.feature)] += std::max(0.0, g.decrease);
+    }
+
+    // Depth-first growth: a node's split is searched when it is taken off the stack, left
+    // subtrees first, so nodes come out numbered in pre-order.
+    void grow_depth_first(FlatTree& tree, Random& rng) {
+        struct Pending {
+            std::size_t start, end;
+            int depth;
+            int parent;
+            bool is_left;
+        };
+
+        std::vector<Pending> stack;
+        stack.push_back({0, m_, 0, -1, false});
+        while (!stack.empty()) {
+            const Pending p = stack.back();
+            stack.pop_back();
+            const Grown g = add_node(tree, p.start, p.end, p.depth, p.parent, p.is_left, rng);
+            if (!g.splittable) {
+                continue;
+            }
+            apply_split(tree, g);
+            // Right first so that the left child is popped next: pre-order numbering.
+            stack.push_back({g.cut, g.end, g.depth + 1, g.id, false});
+            stack.push_back({g.start, g.cut, g.depth + 1, g.id, true});
+        }
+    }
+
+    // Best-first growth (max_leaf_nodes, as scikit-learn): the splittable node whose split
+    // lowers the weighted impurity most is split next, until max_leaf_nodes - 1 splits are made.
+    // Children are searched as soon as their parent splits (left, then right), so nodes are
+    // numbered in the order they were added; compile() renumbers them in pre-order. Ties in the
+    // decrease go to the node added first.
+    void grow_best_first(FlatTree& tree, Random& rng) {
+        auto later = [](const Grown& a, const Grown& b) {
+            return a.decrease < b.decrease || (a.decrease == b.decrease && a.id > b.id);
+        };
+        std::vector<Grown> frontier;
+        auto offer_node = [&](const Grown& g) {
+            if (g.splittable) {
+                frontier.push_back(g);
+                std::push_heap(frontier.begin(), frontier.end(), later);
+            }
+        };
+        offer_node(add_node(tree, 0, m_, 0, -1, false, rng));
+        int splits_left = settings_.max_leaf_nodes - 1;
+        while (!frontier.empty() && splits_left > 0) {
+            std::pop_heap(frontier.begin(), frontier.end(), later);
+            const Grown g = frontier.back();
+            frontier.pop_back();
+            apply_split(tree, g);
+            --splits_left;
+            offer_node(add_node(tree, g.start, g.cut, g.depth + 1, g.id, true, rng));
+            offer_node(add_node(tree, g.cut, g.end, g.depth + 1, g.id, false, rng));
+        }
+    }
+
     struct Item {
         double v;
         int row;
     };
 
     bool classification() const noexcept { return y_class_ != nullptr; }
+
+    bool absolute_error() const noexcept { return settings_.rule == SplitRule::absolute_error; }
 
     void prepare(const std::vector<double>& weight) {
         weight_.assign(n_, 1.0);
@@ -313,6 +514,15 @@ private:
         miss_.assign(k_, 0.0);
         hist_.assign(256 * k_, 0.0);
         hist_rows_.assign(256, 0);
+        if (absolute_error()) {
+            rank_of_row_.assign(n_, 0);
+            rank_y_.assign(m_ + 1, 0.0);
+            rank_w_.assign(m_ + 1, 0.0);
+            by_target_.resize(m_);
+            dev_.resize(4 * m_);
+            dev_w_.resize(4 * m_);
+            miss_rows_.reserve(m_);
+        }
     }
 
     double sum_weight(const double* s) const noexcept {
@@ -364,8 +574,78 @@ private:
             const double mean = s[1] / w;
             return std::max(0.0, sq / w - mean * mean);
         }
+        case SplitRule::absolute_error:
+            break; // needs the rows: see median_of_range
         }
         return 0.0;
+    }
+
+    // Impurity of a child of the split just made: statistics s (and squared sum sq) of the rows
+    // [start, end) of rows_.
+    double child_impurity(const double* s, double sq, std::size_t start, std::size_t end) {
+        if (absolute_error()) {
+            double median = 0.0;
+            return median_of_range(start, end, median);
+        }
+        return impurity_of(s, sq);
+    }
+
+    // Weighted median of the targets of rows [start, end) of rows_ (scikit-learn's, see
+    // MedianTracker) into `median`; returns their mean absolute deviation from it, summed
+    // directly as scikit-learn does. O(n log n): the targets are sorted.
+    double median_of_range(std::size_t start, std::size_t end, double& median) {
+        const std::size_t n = end - start;
+        median = 0.0;
+        if (n == 0) {
+            return 0.0;
+        }
+        double total = 0.0;
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto r = static_cast<std::size_t>(rows_[start + k]);
+            by_target_[k] = {y_real_[r], static_cast<int>(r)};
+            total += weight_[r];
+        }
+        std::sort(by_target_.begin(),
+                  by_target_.begin() + static_cast<std::ptrdiff_t>(n),
+                  [](const Item& a, const Item& b) { return a.v < b.v; });
+        const double half = total / 2.0;
+        double cum = 0.0;
+        for (std::size_t k = 0; k < n; ++k) {
+            cum += weight_[static_cast<std::size_t>(by_target_[k].row)];
+            if (cum >= half) {
+                median = by_target_[k].v;
+                if (cum == half && k + 1 < n) {
+                    median = (by_target_[k].v + by_target_[k + 1].v) / 2.0;
+                }
+                break;
+            }
+        }
+        double dev = 0.0;
+        for (std::size_t k = 0; k < n; ++k) {
+            dev += std::fabs(by_target_[k].v - median) *
+                   weight_[static_cast<std::size_t>(by_target_[k].row)];
+        }
+        return total > 0 ? dev / total : 0.0;
+    }
+
+    // Ranks the node's rows by target (ties by row) for the MedianTracker sweeps.
+    void rank_targets(std::size_t start, std::size_t end) {
+        const std::size_t n = end - start;
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto r = rows_[start + k];
+            by_target_[k] = {y_real_[static_cast<std::size_t>(r)], r};
+        }
+        std::sort(by_target_.begin(),
+                  by_target_.begin() + static_cast<std::ptrdiff_t>(n),
+                  [](const Item& a, const Item& b) {
+                      return a.v < b.v || (a.v == b.v && a.row < b.row);
+                  });
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto r = static_cast<std::size_t>(by_target_[k].row);
+            rank_of_row_[r] = static_cast<int>(k + 1);
+            rank_y_[k + 1] = by_target_[k].v;
+            rank_w_[k + 1] = weight_[r];
+        }
     }
 
     // Writes the node's value (class probabilities or weighted mean) and keeps its totals;
@@ -400,6 +680,9 @@ private:
             return non_empty <= 1;
         }
         value[0] = node_stats_[1] / node_total_;
+        if (absolute_error()) {
+            node_impurity_ = median_of_range(start, end, value[0]);
+        }
         // Equal targets are pure whatever the rounding of a computed variance says.
         return lo == hi;
     }
@@ -407,6 +690,9 @@ private:
     Split best_split(std::size_t start, std::size_t end, Random& rng) {
         Split best;
         const auto d = static_cast<int>(d_);
+        if (absolute_error()) {
+            rank_targets(start, end);
+        }
         if (settings_.max_features >= d && !settings_.random_splits) {
             // Every feature, in index order: ties between features go to the lowest index.
             for (int f = 0; f < d; ++f) {
@@ -454,17 +740,85 @@ private:
             double wl = 0.0;
             double wr = 0.0;
             const double q = proxy(left, m, wl, wr);
-            if (!(wl > 0) || !(wr > 0)) {
-                continue;
+            consider(q, wl, wr, threshold, f, miss_left, best);
+        }
+    }
+
+    // Keeps the candidate of proxy q (side weights wl, wr) if it beats `best`.
+    void
+    consider(double q, double wl, double wr, double threshold, int f, bool miss_left, Split& best) {
+        if (!(wl > 0) || !(wr > 0)) {
+            return;
+        }
+        if (q > best.proxy) {
+            best.proxy = q;
+            best.feature = f;
+            best.threshold = threshold;
+            // With no missing rows here, missing values follow the heavier child.
+            best.missing_left = n_miss_ > 0 ? miss_left : wl >= wr;
+        }
+    }
+
+    // Absolute error: offers every cut of the present values items_[0, m) (sorted by feature
+    // value), with the node's missing rows either way. The proxy is minus the summed absolute
+    // deviations of both sides from their weighted medians, found by sweeping a MedianTracker
+    // from the left (prefixes) and from the right (suffixes), with and without the missing
+    // rows: O(m log m).
+    void scan_sorted_absolute_error(int f, std::size_t m, std::size_t n_node, Split& best) {
+        const std::size_t min_leaf = static_cast<std::size_t>(settings_.min_samples_leaf);
+        const bool any_missing = n_miss_ > 0;
+        // dev_ blocks: 0 prefix without missing, 1 prefix with, 2 suffix without, 3 with.
+        auto block = [&](int b) { return static_cast<std::size_t>(b) * m_; };
+        for (int with = 0; with < (any_missing ? 2 : 1); ++with) {
+            tracker_.reset(n_node, rank_y_.data(), rank_w_.data());
+            for (int r : miss_rows_) {
+                if (with) {
+                    tracker_.insert(rank(r));
+                }
             }
-            if (q > best.proxy) {
-                best.proxy = q;
-                best.feature = f;
-                best.threshold = threshold;
-                // With no missing rows here, missing values follow the heavier child.
-                best.missing_left = n_miss_ > 0 ? miss_left : wl >= wr;
+            for (std::size_t k = 0; k < m; ++k) {
+                tracker_.insert(rank(items_[k].row));
+                dev_[block(with) + k] = tracker_.abs_deviation();
+                dev_w_[block(with) + k] = tracker_.weight();
+            }
+            tracker_.reset(n_node, rank_y_.data(), rank_w_.data());
+            for (int r : miss_rows_) {
+                if (with) {
+                    tracker_.insert(rank(r));
+                }
+            }
+            for (std::size_t k = m; k-- > 0;) {
+                dev_[block(2 + with) + k] = tracker_.abs_deviation();
+                dev_w_[block(2 + with) + k] = tracker_.weight();
+                tracker_.insert(rank(items_[k].row));
             }
         }
+        auto try_cut = [&](std::size_t k, double threshold, bool miss_left) {
+            const std::size_t nl = k + 1 + (miss_left ? n_miss_ : 0);
+            if (nl < min_leaf || n_node - nl < min_leaf) {
+                return;
+            }
+            const std::size_t l = block(miss_left && any_missing ? 1 : 0) + k;
+            const std::size_t r = block(!miss_left && any_missing ? 3 : 2) + k;
+            consider(-(dev_[l] + dev_[r]), dev_w_[l], dev_w_[r], threshold, f, miss_left, best);
+        };
+        for (std::size_t k = 0; k < m; ++k) {
+            if (k + 1 < m) {
+                if (items_[k].v < items_[k + 1].v) {
+                    const double t = split_midpoint(items_[k].v, items_[k + 1].v);
+                    try_cut(k, t, true);
+                    if (any_missing) {
+                        try_cut(k, t, false);
+                    }
+                }
+            } else if (any_missing) {
+                try_cut(k, kAllPresent, false);
+            }
+        }
+    }
+
+    std::size_t rank(int row) const noexcept {
+        return static_cast<std::size_t>(rank_of_row_[static_cast<std::size_t>(row)]);
     }
 
     // A quantity that orders candidate splits of one node like the impurity decrease does,
@@ -507,6 +861,8 @@ private:
             const double sr = t[1] - sl;
             return sl * sl / wl + sr * sr / wr;
         }
+        case SplitRule::absolute_error:
+            break; // searched by scan_sorted_absolute_error and random_cut
         }
         return 0.0;
     }
@@ -517,7 +873,7 @@ private:
     bool scan_feature(int f, std::size_t start, std::size_t end, Split& best, Random& rng) {
         const auto fs = static_cast<std::size_t>(f);
         const std::size_t n_node = end - start;
-        if (!settings_.random_splits && n_node > kHistogramRows) {
+        if (!settings_.random_splits && n_node > kHistogramRows && !absolute_error()) {
             int found = scan_histogram(f, start, end, best);
             if (found >= 0) {
                 return found != 0;
@@ -527,6 +883,7 @@ private:
         const double* col = X_.data() + fs * n_;
         std::fill(miss_.begin(), miss_.end(), 0.0);
         n_miss_ = 0;
+        miss_rows_.clear();
         std::size_t m = 0;
         for (std::size_t k = start; k < end; ++k) {
             const int r = rows_[k];
@@ -534,6 +891,9 @@ private:
             if (std::isnan(v)) {
                 add(miss_.data(), r);
                 ++n_miss_;
+                if (absolute_error()) {
+                    miss_rows_.push_back(r);
+                }
             } else {
                 items_[m++] = {v, r};
             }
@@ -557,6 +917,10 @@ private:
         std::sort(items_.begin(),
                   items_.begin() + static_cast<std::ptrdiff_t>(m),
                   [](const Item& a, const Item& b) { return a.v < b.v; });
+        if (absolute_error()) {
+            scan_sorted_absolute_error(f, m, n_node, best);
+            return true;
+        }
         std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
         for (std::size_t k = 0; k < m; ++k) {
             add(left_stats_.data(), items_[k].row);
@@ -686,10 +1050,58 @@ private:
                 ++n_left;
             }
         }
+        if (absolute_error()) {
+            random_cut_absolute_error(f, start, end, t, lo < hi, n_left, best);
+            return;
+        }
         if (lo < hi) {
             offer(left_stats_.data(), n_left, n_node, t, f, true, best);
         } else {
             offer(left_stats_.data(), n_left, n_node, kAllPresent, f, false, best);
+        }
+    }
+
+    // The random cut `t` under absolute error: the deviations of both sides, with the missing
+    // rows (miss_rows_) on either side, each from a MedianTracker filled for the purpose.
+    void random_cut_absolute_error(int f,
+                                   std::size_t start,
+                                   std::size_t end,
+                                   double t,
+                                   bool present_cut,
+                                   std::size_t n_left,
+                                   Split& best) {
+        const std::size_t n_node = end - start;
+        const std::size_t min_leaf = static_cast<std::size_t>(settings_.min_samples_leaf);
+        const double* col = X_.data() + static_cast<std::size_t>(f) * n_;
+        auto side = [&](bool left, bool with_missing, double& w) {
+            tracker_.reset(n_node, rank_y_.data(), rank_w_.data());
+            for (std::size_t k = start; k < end; ++k) {
+                const int r = rows_[k];
+                const double v = col[r];
+                if (std::isnan(v) ? with_missing : (v <= t) == left) {
+                    tracker_.insert(rank(r));
+                }
+            }
+            w = tracker_.weight();
+            return tracker_.abs_deviation();
+        };
+        for (int s = 0; s < 2; ++s) {
+            const bool miss_left = s == 0;
+            if (n_miss_ == 0 && !miss_left) {
+                break;
+            }
+            if (!present_cut && miss_left) {
+                continue;
+            }
+            const std::size_t nl = n_left + (miss_left ? n_miss_ : 0);
+            if (nl < min_leaf || n_node - nl < min_leaf) {
+                continue;
+            }
+            double wl = 0.0;
+            double wr = 0.0;
+            const double dl = side(true, miss_left && n_miss_ > 0, wl);
+            const double dr = side(false, !miss_left && n_miss_ > 0, wr);
+            consider(-(dl + dr), wl, wr, present_cut ? t : kAllPresent, f, miss_left, best);
         }
     }
 
@@ -764,6 +1176,15 @@ private:
     std::vector<Item> items_;
     std::vector<int> perm_;
     std::vector<double> node_stats_, left_stats_, right_stats_, miss_, hist_;
+    std::vector<double> node_value_;
+    // Absolute error only: the node's rows ranked by target, the sweep results and the
+    // current feature's missing rows.
+    std::vector<int> rank_of_row_;
+    std::vector<double> rank_y_, rank_w_;
+    std::vector<Item> by_target_;
+    std::vector<double> dev_, dev_w_;
+    std::vector<int> miss_rows_;
+    MedianTracker tracker_;
     std::vector<int> hist_rows_;
     std::size_t n_miss_ = 0;
     double node_total_ = 0.0;
