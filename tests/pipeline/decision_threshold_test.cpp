@@ -4,6 +4,7 @@
 #include <prognos/io/artifact.hpp>
 #include <prognos/io/json_archive.hpp>
 #include <prognos/pipeline/pipeline.hpp>
+#include <prognos/svm/svc.hpp>
 
 #include <cmath>
 #include <limits>
@@ -75,4 +76,31 @@ TEST_CASE("bad decision thresholds are refused when set and when loaded", "[pipe
     decltype(p) loaded;
     REQUIRE_THROWS_WITH(prognos::io::from_json(j, loaded),
                         ptest::contains("decision_threshold must be NaN"));
+}
+
+TEST_CASE("a threshold needs a model that gives probabilities", "[pipeline][threshold]") {
+    // An SVC fitted without probability = true has predict_proba but refuses to answer; a
+    // threshold on it would only fail at the first predict, after being saved and served.
+    prognos::Matrix X(8, 1);
+    X << -4, -3, -2, -1, 1, 2, 3, 4;
+    prognos::IntVector y(8);
+    y << 0, 0, 0, 0, 1, 1, 1, 1;
+    auto p = prognos::make_pipeline(prognos::SVC{});
+    p.fit(X, y);
+    REQUIRE_THROWS_WITH(p.set_decision_threshold(0.3),
+                        ptest::contains("needs a model that gives probabilities"));
+    REQUIRE(std::isnan(p.decision_threshold()));
+
+    auto j = prognos::io::to_json(p);
+    j["decision_threshold"] = 0.3;
+    decltype(p) loaded;
+    REQUIRE_THROWS_WITH(prognos::io::from_json(j, loaded),
+                        ptest::contains("the model gives no probabilities"));
+
+    prognos::SVC::Params with_proba;
+    with_proba.probability = true;
+    auto q = prognos::make_pipeline(prognos::SVC(with_proba));
+    q.fit(X, y);
+    q.set_decision_threshold(0.3);
+    REQUIRE(q.decision_threshold() == 0.3);
 }

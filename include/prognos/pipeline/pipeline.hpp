@@ -200,8 +200,9 @@ public:
      * Makes predict answer the second class (classes()[1]) when its probability is >= `t`,
      * else the first. For fitted binary classifiers only; `t` in [0, 1], or +infinity for
      * "never". Choose it on out-of-fold probabilities, not on training rows.
-     * @throws not_fitted before fit; invalid_argument for a model with other than two classes
-     *         or a threshold outside [0, 1] (and not +infinity)
+     * @throws not_fitted before fit; invalid_argument for a model with other than two classes,
+     *         a model that refuses to give probabilities (an SVC fitted without
+     *         `probability = true`), or a threshold outside [0, 1] (and not +infinity)
      */
     template <class M = Model, class = std::enable_if_t<has_predict_proba<M, Matrix>::value>>
     Pipeline& set_decision_threshold(double t) {
@@ -216,6 +217,12 @@ public:
                 "Pipeline::set_decision_threshold: threshold must lie in [0, 1] or be "
                 "+infinity, got " +
                 std::to_string(t)));
+        }
+        if (const std::string problem = probability_problem(); !problem.empty()) {
+            PROGNOS_THROW(
+                invalid_argument("Pipeline::set_decision_threshold: needs a model that gives "
+                                 "probabilities, but: " +
+                                 problem));
         }
         decision_threshold_ = t;
         return *this;
@@ -294,6 +301,15 @@ public:
                                          ((t >= 0.0 && t <= 1.0) || t == HUGE_VAL)),
                        "decision_threshold must be NaN (none), or in [0, 1] or +infinity for a "
                        "binary classifier");
+            if constexpr (is_classifier) {
+                if (fitted_ && !std::isnan(t)) {
+                    const std::string problem = probability_problem();
+                    ar.require(problem.empty(),
+                               "a decision threshold is stored but the model gives no "
+                               "probabilities: " +
+                                   problem);
+                }
+            }
         }
     }
 
@@ -428,7 +444,9 @@ private:
     // Each step checks its own state when loaded; this checks that they fit one another, by
     // passing one made-up row of the schema's shape through every step. A file whose parts
     // were edited apart is then refused at load time instead of failing at the first request.
-    std::string consistency_problem() const {
+    // One row the schema accepts (zeros, the first category), fed through the steps to check
+    // that a loaded or edited pipeline can answer at all.
+    Table probe_row() const {
         Table row;
         for (const auto& c : schema_.columns) {
             if (c.type == ColumnType::numeric) {
@@ -439,9 +457,25 @@ private:
                 row.add(Column::categorical(c.name, {0}, {c.categories.front()}));
             }
         }
+        return row;
+    }
+
+    // Empty when the model gives probabilities, else why not. A model may have predict_proba
+    // and still refuse to answer (an SVC fitted without probability = true), which a
+    // threshold on the probability would only reveal at the first predict.
+    std::string probability_problem() const {
+        try {
+            (void)model().predict_proba(features(probe_row()));
+        } catch (const error& e) {
+            return e.what();
+        }
+        return {};
+    }
+
+    std::string consistency_problem() const {
         Matrix F;
         try {
-            F = features(row);
+            F = features(probe_row());
         } catch (const error& e) {
             return e.what();
         }
