@@ -50,8 +50,12 @@ public:
 /// Q(i, j) = y_i y_j K(x_i, x_j) over the rows of X: C-SVC and (with y = +1) one-class.
 class SvcQ final : public QMatrix {
 public:
-    SvcQ(Matrix X, const KernelSpec& spec, std::vector<std::int8_t> y, double cache_bytes)
-        : rows_(std::move(X), spec)
+    SvcQ(Matrix X,
+         const KernelSpec& spec,
+         std::vector<std::int8_t> y,
+         double cache_bytes,
+         int n_threads = 1)
+        : rows_(std::move(X), spec, n_threads)
         , cache_(rows_.size(), cache_bytes)
         , y_(static_cast<std::size_t>(rows_.size()))
         , diag_(static_cast<std::size_t>(rows_.size())) {
@@ -95,8 +99,8 @@ private:
 /// two rows at once).
 class SvrQ final : public QMatrix {
 public:
-    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes)
-        : rows_(std::move(X), spec)
+    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes, int n_threads = 1)
+        : rows_(std::move(X), spec, n_threads)
         , cache_(rows_.size(), cache_bytes)
         , l_(rows_.size()) {
         const auto two_l = static_cast<std::size_t>(2 * l_);
@@ -165,6 +169,7 @@ struct SmoSettings {
     double tol = 1e-3;       ///< stop when the maximal violation is below this
     long long max_iter = -1; ///< iteration limit; -1 for none
     bool shrinking = true;   ///< use the shrinking heuristic
+    int n_threads = 1;       ///< threads computing kernel rows (resolved n_jobs, >= 1)
 };
 
 /**
