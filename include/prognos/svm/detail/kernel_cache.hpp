@@ -7,9 +7,10 @@
 ///
 /// Why float: a cached row only steers the solver (gradient updates and working-set choice),
 /// and float halves the memory per row, so the same budget holds twice the rows and the
-/// solver recomputes far fewer of them; exp in float is also vectorised twice as wide. The
-/// distances inside the RBF are formed in double before the exp, so close rows do not lose
-/// their difference to rounding.
+/// solver recomputes far fewer of them; exp in float is also vectorised twice as wide. RBF
+/// distances are summed in float from the differences of centred data (see KernelRows), so
+/// close rows keep their difference to float precision; the other kernels form dot products in
+/// double.
 ///
 /// Rows are stored as prefixes: row i holds Q(i, 0..len) for the first len positions of the
 /// solver's current order. When shrinking swaps two positions, every cached row swaps the two
