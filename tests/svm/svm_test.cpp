@@ -9,6 +9,7 @@
 #include <prognos/pipeline/pipeline.hpp>
 #include <prognos/preprocessing/standard_scaler.hpp>
 #include <prognos/svm.hpp>
+#include <prognos/svm/detail/kernel_cache.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -528,4 +529,101 @@ TEST_CASE("Pipeline StandardScaler then SVC fits predicts saves and loads",
     decltype(reg) reg2;
     prognos::io::from_artifact_bytes(prognos::io::to_artifact_bytes(reg), reg2, "mem");
     CHECK(reg2.predict(X) == reg.predict(X));
+}
+
+// 2 × 2200 rows: each kernel row is longer than the 4096 values from which the solver hands
+// half a row to its worker thread, so n_jobs = 2 really splits rows. Every value is computed by
+// the same 16-wide block code on either thread, so the fits must agree bit for bit.
+TEST_CASE("SVMs fit the same model for n_jobs 1 and 2", "[svm][threads]") {
+    Matrix X;
+    IntVector y;
+    blobs(2200, X, y, 21);
+
+    SVC::Params p;
+    p.n_jobs = 1;
+    SVC one(p);
+    one.fit(X, y);
+    p.n_jobs = 2;
+    SVC two(p);
+    two.fit(X, y);
+    CHECK(one.support() == two.support());
+    CHECK(one.dual_coef() == two.dual_coef());
+    CHECK(one.rho() == two.rho());
+    CHECK(one.status().n_iter == two.status().n_iter);
+
+    OneClassSVM::Params op;
+    op.n_jobs = 1;
+    OneClassSVM oc1(op);
+    oc1.fit(X);
+    op.n_jobs = 2;
+    OneClassSVM oc2(op);
+    oc2.fit(X);
+    CHECK(oc1.support() == oc2.support());
+    CHECK(oc1.dual_coef() == oc2.dual_coef());
+    CHECK(oc1.offset() == oc2.offset());
+
+    // SVR holds 2 × 4400 variables over 4400 data rows; its rows are split the same way.
+    const Vector target = X.col(0) + X.col(1);
+    SVR::Params rp;
+    rp.n_jobs = 1;
+    SVR r1(rp);
+    r1.fit(X, target);
+    rp.n_jobs = 2;
+    SVR r2(rp);
+    r2.fit(X, target);
+    CHECK(r1.support() == r2.support());
+    CHECK(r1.dual_coef() == r2.dual_coef());
+    CHECK(r1.intercept() == r2.intercept());
+}
+
+TEST_CASE("SVMs reject n_jobs below -1 naming the estimator", "[svm][threads]") {
+    Matrix X;
+    IntVector y;
+    blobs(10, X, y, 3);
+    SVC::Params p;
+    p.n_jobs = -2;
+    REQUIRE_THROWS_WITH(SVC(p).fit(X, y),
+                        ptest::contains("SVC::fit: n_jobs must be positive, 0 or -1"));
+    SVR::Params rp;
+    rp.n_jobs = -3;
+    REQUIRE_THROWS_WITH(SVR(rp).fit(X, Vector::Zero(X.rows())),
+                        ptest::contains("SVR::fit: n_jobs must be positive, 0 or -1"));
+    OneClassSVM::Params op;
+    op.n_jobs = -5;
+    REQUIRE_THROWS_WITH(OneClassSVM(op).fit(X),
+                        ptest::contains("OneClassSVM::fit: n_jobs must be positive"));
+}
+
+// The RBF rows are computed in float from centred data, summing squared differences. Rows that
+// sit far from the origin and close to each other are where |x|² + |y|² - 2 x·y in float would
+// lose every digit; here the distances come out to float precision of the differences: checked
+// against the kernel in double, value by value.
+TEST_CASE("SVM float RBF rows stay accurate for close rows far from the origin", "[svm][kernel]") {
+    const prognos::Index n = 37; // not a multiple of the 16-wide blocks
+    Matrix X(n, 3);
+    prognos::Random rng(8);
+    for (prognos::Index i = 0; i < n; ++i) {
+        for (prognos::Index j = 0; j < 3; ++j) {
+            X(i, j) = 1.0e4 * static_cast<double>(j + 1) + 0.01 * rng.uniform01();
+        }
+    }
+    prognos::KernelSpec spec;
+    spec.type = Kernel::rbf;
+    spec.gamma = 5000.0; // distances² ~ 1e-4, so gamma · distance² ~ 1
+    prognos::detail::KernelRows rows(X, spec);
+    std::vector<float> out(static_cast<std::size_t>(n));
+    double worst = 0.0;
+    for (prognos::Index i = 0; i < n; ++i) {
+        // A prefix from an offset that is not a block boundary, as the cache asks for.
+        rows.row(i, 5, n, out.data() + 5);
+        for (prognos::Index k = 5; k < n; ++k) {
+            const double exact = std::exp(-spec.gamma * (X.row(i) - X.row(k)).squaredNorm());
+            worst = std::max(
+                worst, std::abs(static_cast<double>(out[static_cast<std::size_t>(k)]) - exact));
+        }
+    }
+    // Centred values are ~0.005 and kept to float precision (~3e-10 absolute), so a distance²
+    // of ~1e-4 is off by ~1e-10 · 0.01 · 6 ≈ 1e-11 and gamma · distance² by ~1e-7; the float exp
+    // adds ~1e-7. Without centring, float would keep 1e4 only to ~1e-3 and lose every distance.
+    CHECK(worst < 1e-6);
 }

@@ -48,6 +48,10 @@ public:
         double tol = 1e-3;
         /// Kernel-row cache size in MB.
         double cache_size = 200.0;
+        /// Threads computing kernel rows: a positive count, or -1 / 0 for every core (the
+        /// forests' default). The fitted model is the same for every value: each kernel value is
+        /// computed by the same instructions whichever thread computes it.
+        int n_jobs = -1;
         /// SMO iteration limit; -1 for none.
         long long max_iter = -1;
     };
@@ -96,7 +100,9 @@ public:
         if (full < n) {
             alpha[full] = total - static_cast<double>(full);
         }
-        detail::SvcQ Q(X, spec, std::vector<std::int8_t>(n, 1), params_.cache_size * 1048576.0);
+        const int threads = detail::solver_threads(who, params_.n_jobs);
+        detail::SvcQ Q(
+            X, spec, std::vector<std::int8_t>(n, 1), params_.cache_size * 1048576.0, threads);
         detail::SmoSolver solver;
         const detail::SmoResult r =
             solver.solve(Q,
@@ -104,7 +110,7 @@ public:
                          std::vector<std::int8_t>(n, 1),
                          std::vector<double>(n, 1.0),
                          std::move(alpha),
-                         {params_.tol, params_.max_iter, params_.shrinking});
+                         {params_.tol, params_.max_iter, params_.shrinking, threads});
         std::vector<Index> support;
         std::vector<double> coef;
         for (Index i = 0; i < l; ++i) {

@@ -65,6 +65,10 @@ public:
         double tol = 1e-3;
         /// Kernel-row cache size in MB, per sub-problem.
         double cache_size = 200.0;
+        /// Threads computing kernel rows: a positive count, or -1 / 0 for every core (the
+        /// forests' default). The fitted model is the same for every value: each kernel value is
+        /// computed by the same instructions whichever thread computes it.
+        int n_jobs = -1;
         /// Per-class multipliers of C; classes not listed get 1.
         std::map<int, double> class_weight;
         /// Weights n_rows / (n_classes · n_rows_of_class) ('balanced'); class_weight entries
@@ -133,7 +137,10 @@ public:
         std::vector<double> prob_b;
         std::vector<bool> is_sv(static_cast<std::size_t>(X.rows()), false);
         SvmFitStatus status;
-        const detail::SmoSettings settings{params_.tol, params_.max_iter, params_.shrinking};
+        const detail::SmoSettings settings{params_.tol,
+                                           params_.max_iter,
+                                           params_.shrinking,
+                                           detail::solver_threads(who, params_.n_jobs)};
         const double cache_bytes = params_.cache_size * 1024.0 * 1024.0;
         int p = 0;
         for (int a = 0; a < k; ++a) {

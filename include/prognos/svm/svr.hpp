@@ -46,6 +46,10 @@ public:
         double tol = 1e-3;
         /// Kernel-row cache size in MB.
         double cache_size = 200.0;
+        /// Threads computing kernel rows: a positive count, or -1 / 0 for every core (the
+        /// forests' default). The fitted model is the same for every value: each kernel value is
+        /// computed by the same instructions whichever thread computes it.
+        int n_jobs = -1;
         /// SMO iteration limit; -1 for none.
         long long max_iter = -1;
     };
@@ -102,7 +106,8 @@ public:
             sign[a] = 1;
             sign[b] = -1;
         }
-        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0);
+        const int threads = detail::solver_threads(who, params_.n_jobs);
+        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0, threads);
         detail::SmoSolver solver;
         const detail::SmoResult r =
             solver.solve(Q,
@@ -110,7 +115,7 @@ public:
                          std::move(sign),
                          std::vector<double>(n2, params_.C),
                          std::vector<double>(n2, 0.0),
-                         {params_.tol, params_.max_iter, params_.shrinking});
+                         {params_.tol, params_.max_iter, params_.shrinking, threads});
 
         std::vector<Index> support;
         std::vector<double> coef;

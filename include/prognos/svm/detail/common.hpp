@@ -6,6 +6,7 @@
 /// SMO solver, and the fitted support vectors with their batch and single-row evaluation.
 
 #include <prognos/core/error.hpp>
+#include <prognos/core/parallel.hpp>
 #include <prognos/core/types.hpp>
 #include <prognos/svm/detail/smo.hpp>
 #include <prognos/svm/kernel.hpp>
@@ -93,6 +94,16 @@ check_solver_params(const std::string& who, double tol, double cache_size, long 
     }
 }
 
+/// n_jobs resolved to a thread count (see core/parallel.hpp), with the estimator's name in the
+/// message when it is invalid.
+inline int solver_threads(const std::string& who, int n_jobs) {
+    if (n_jobs < -1) {
+        PROGNOS_THROW(invalid_argument(
+            who + ": n_jobs must be positive, 0 or -1 (all cores), got " + std::to_string(n_jobs)));
+    }
+    return resolve_n_jobs(n_jobs);
+}
+
 inline void check_positive(const std::string& who, const char* name, double v) {
     if (!(v > 0.0) || !std::isfinite(v)) {
         PROGNOS_THROW(
@@ -123,7 +134,7 @@ inline BinarySolution train_binary(const Matrix& X,
     for (std::size_t t = 0; t < n; ++t) {
         C[t] = y[t] > 0 ? c_pos : c_neg;
     }
-    SvcQ Q(X, spec, y, cache_bytes);
+    SvcQ Q(X, spec, y, cache_bytes, settings.n_threads);
     SmoSolver solver;
     BinarySolution out;
     out.info =

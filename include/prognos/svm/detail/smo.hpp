@@ -25,6 +25,8 @@
 #include <prognos/core/types.hpp>
 #include <prognos/svm/detail/kernel_cache.hpp>
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -50,8 +52,12 @@ public:
 /// Q(i, j) = y_i y_j K(x_i, x_j) over the rows of X: C-SVC and (with y = +1) one-class.
 class SvcQ final : public QMatrix {
 public:
-    SvcQ(Matrix X, const KernelSpec& spec, std::vector<std::int8_t> y, double cache_bytes)
-        : rows_(std::move(X), spec)
+    SvcQ(Matrix X,
+         const KernelSpec& spec,
+         std::vector<std::int8_t> y,
+         double cache_bytes,
+         int n_threads = 1)
+        : rows_(std::move(X), spec, n_threads)
         , cache_(rows_.size(), cache_bytes)
         , y_(static_cast<std::size_t>(rows_.size()))
         , diag_(static_cast<std::size_t>(rows_.size())) {
@@ -95,8 +101,8 @@ private:
 /// two rows at once).
 class SvrQ final : public QMatrix {
 public:
-    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes)
-        : rows_(std::move(X), spec)
+    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes, int n_threads = 1)
+        : rows_(std::move(X), spec, n_threads)
         , cache_(rows_.size(), cache_bytes)
         , l_(rows_.size()) {
         const auto two_l = static_cast<std::size_t>(2 * l_);
@@ -165,6 +171,7 @@ struct SmoSettings {
     double tol = 1e-3;       ///< stop when the maximal violation is below this
     long long max_iter = -1; ///< iteration limit; -1 for none
     bool shrinking = true;   ///< use the shrinking heuristic
+    int n_threads = 1;       ///< threads computing kernel rows (resolved n_jobs, >= 1)
 };
 
 /**
@@ -191,6 +198,14 @@ public:
         const auto n = static_cast<std::size_t>(l_);
         status_.resize(n);
         active_set_.resize(n);
+        ys_.resize(n);
+        pen_up_.resize(n);
+        pen_low_.resize(n);
+        scratch_.resize(n);
+        scratch2_.resize(n);
+        for (std::size_t t = 0; t < n; ++t) {
+            ys_[t] = y_[t] == 1 ? 1.0 : -1.0;
+        }
         for (std::size_t t = 0; t < n; ++t) {
             update_status(static_cast<Index>(t));
             active_set_[t] = static_cast<Index>(t);
@@ -251,6 +266,11 @@ private:
     void update_status(Index t) {
         const auto u = static_cast<std::size_t>(t);
         status_[u] = alpha_[u] >= C_[u] ? upper : alpha_[u] <= 0.0 ? lower : free;
+        // I_up: y a can grow; I_low: y a can shrink.
+        const bool in_up = y_[u] == 1 ? status_[u] != upper : status_[u] != lower;
+        const bool in_low = y_[u] == 1 ? status_[u] != lower : status_[u] != upper;
+        pen_up_[u] = in_up ? 0.0 : excluded;
+        pen_low_[u] = in_low ? 0.0 : excluded;
     }
 
     bool is_upper(Index t) const { return status_[static_cast<std::size_t>(t)] == upper; }
@@ -285,65 +305,60 @@ private:
 
     // Second-order working-set selection (WSS 2 of Fan, Chen and Lin). Returns false when the
     // active set is optimal within eps.
+    //
+    // Written as branch-free passes over whole arrays (per-variable values into a scratch array,
+    // then a vectorised max or min, then a backward scan for the last position holding it) rather
+    // than one loop with a branch per variable: the choice is the same (ties go to the last
+    // position, as in the loop form), and the passes run in SIMD registers. Membership of
+    // I_up / I_low is kept as a penalty of 0 or -1e300 added to the candidate value.
     bool select_working_set(Index& out_i, Index& out_j) {
-        double gmax = -inf();
-        Index gmax_idx = -1;
-        for (Index t = 0; t < active_size_; ++t) {
-            const auto u = static_cast<std::size_t>(t);
-            if (y_[u] == 1) {
-                if (!is_upper(t) && -G_[u] >= gmax) {
-                    gmax = -G_[u];
-                    gmax_idx = t;
-                }
-            } else if (!is_lower(t) && G_[u] >= gmax) {
-                gmax = G_[u];
-                gmax_idx = t;
-            }
-        }
-        const Index i = gmax_idx;
-        const float* Qi = i != -1 ? Q_->row(i, active_size_) : nullptr;
-        const double qd_i = i != -1 ? (*QD_)[static_cast<std::size_t>(i)] : 0.0;
-        const double yi = i != -1 ? y_[static_cast<std::size_t>(i)] : 0.0;
-
-        double gmax2 = -inf();
-        double best = inf();
-        Index gmin_idx = -1;
-        for (Index t = 0; t < active_size_; ++t) {
-            const auto u = static_cast<std::size_t>(t);
-            double grad_diff = 0.0;
-            double quad = 0.0;
-            if (y_[u] == 1) {
-                if (is_lower(t)) {
-                    continue;
-                }
-                grad_diff = gmax + G_[u];
-                gmax2 = std::max(gmax2, G_[u]);
-                if (grad_diff <= 0.0 || Qi == nullptr) {
-                    continue;
-                }
-                quad = qd_i + (*QD_)[u] - 2.0 * yi * Qi[u];
-            } else {
-                if (is_upper(t)) {
-                    continue;
-                }
-                grad_diff = gmax - G_[u];
-                gmax2 = std::max(gmax2, -G_[u]);
-                if (grad_diff <= 0.0 || Qi == nullptr) {
-                    continue;
-                }
-                quad = qd_i + (*QD_)[u] + 2.0 * yi * Qi[u];
-            }
-            const double obj_diff = -(grad_diff * grad_diff) / (quad > 0.0 ? quad : tau);
-            if (obj_diff <= best) {
-                best = obj_diff;
-                gmin_idx = t;
-            }
-        }
-        if (gmax + gmax2 < eps_ || gmin_idx == -1) {
+        const Index n = active_size_;
+        if (n == 0) {
             return false;
         }
-        out_i = gmax_idx;
-        out_j = gmin_idx;
+        const double* G = G_.data();
+        const double* ys = ys_.data();
+        double* v = scratch_.data();
+        // i: the maximal violator, argmax over I_up of -y G.
+        const double* pen_up = pen_up_.data();
+        for (Index t = 0; t < n; ++t) {
+            v[t] = -ys[t] * G[t] + pen_up[t];
+        }
+        const double gmax = Eigen::Map<const Eigen::ArrayXd>(v, n).maxCoeff();
+        if (gmax <= excluded / 2.0) {
+            return false; // I_up is empty: nothing can move
+        }
+        Index i = n - 1;
+        while (v[i] != gmax) {
+            --i;
+        }
+        const float* Qi = Q_->row(i, n);
+        const double qd_i = (*QD_)[static_cast<std::size_t>(i)];
+        const double yi = ys[i];
+        const double* QD = QD_->data();
+        const double* pen_low = pen_low_.data();
+        double* w = scratch2_.data();
+        // j: over I_low with y G below the violator's, the largest second-order decrease.
+        for (Index t = 0; t < n; ++t) {
+            const double yg = ys[t] * G[t];
+            const double grad_diff = gmax + yg;
+            double quad = qd_i + QD[t] - 2.0 * yi * ys[t] * static_cast<double>(Qi[t]);
+            quad = quad > 0.0 ? quad : tau;
+            const double obj_diff = -(grad_diff * grad_diff) / quad;
+            w[t] = yg + pen_low[t];
+            v[t] = pen_low[t] == 0.0 && grad_diff > 0.0 ? obj_diff : inf();
+        }
+        const double gmax2 = Eigen::Map<const Eigen::ArrayXd>(w, n).maxCoeff();
+        const double best = Eigen::Map<const Eigen::ArrayXd>(v, n).minCoeff();
+        if (gmax + gmax2 < eps_ || best == inf()) {
+            return false;
+        }
+        Index j = n - 1;
+        while (v[j] != best) {
+            --j;
+        }
+        out_i = i;
+        out_j = j;
         return true;
     }
 
@@ -539,6 +554,9 @@ private:
         std::swap(y_[a], y_[b]);
         std::swap(G_[a], G_[b]);
         std::swap(status_[a], status_[b]);
+        std::swap(ys_[a], ys_[b]);
+        std::swap(pen_up_[a], pen_up_[b]);
+        std::swap(pen_low_[a], pen_low_[b]);
         std::swap(alpha_[a], alpha_[b]);
         std::swap(p_[a], p_[b]);
         std::swap(active_set_[a], active_set_[b]);
@@ -588,6 +606,11 @@ private:
     // that is not positive definite): a step that large is then clipped by the box.
     static constexpr double tau = 1e-12;
 
+    // Added to the value of a variable outside I_up or I_low: no gradient comes near it, so the
+    // variable never wins a max, and the sum stays finite (an infinity would turn 0 · inf into
+    // NaN in the branch-free passes).
+    static constexpr double excluded = -1e300;
+
     QMatrix* Q_ = nullptr;
     std::vector<double>* QD_ = nullptr;
     Index l_ = 0;
@@ -602,6 +625,11 @@ private:
     std::vector<double> G_bar_;
     std::vector<std::uint8_t> status_;
     std::vector<Index> active_set_;
+    std::vector<double> ys_;      // y as ±1.0
+    std::vector<double> pen_up_;  // 0 in I_up, `excluded` outside
+    std::vector<double> pen_low_; // 0 in I_low, `excluded` outside
+    std::vector<double> scratch_; // per-variable values of the selection passes
+    std::vector<double> scratch2_;
 };
 
 } // namespace detail
