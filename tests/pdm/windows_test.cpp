@@ -9,7 +9,9 @@
 #include <prognos/pipeline/pipeline.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -119,6 +121,61 @@ TEST_CASE("window statistics match values worked by hand", "[pdm][windows]") {
     CHECK(at("x_diff1", 0) == 0.0);
     // Row 2 window {1, 2}: slope 1 per cycle.
     CHECK(at("x_slope_w3", 1) == Approx(1.0));
+}
+
+TEST_CASE("a constant sensor has zero spread skewness and kurtosis", "[pdm][windows]") {
+    // Five readings of 0.1, window 3: 0.1 + 0.1 + 0.1 rounds to 0.30000000000000004, the mean
+    // is one ulp above 0.1, every deviation is -1.4e-17, and the moments of those equal
+    // deviations gave std 1.4e-17, skewness -1 and kurtosis -2. The documented values for
+    // zero spread are 0. The other rows are the C-MAPSS FD001 sensors s5, s10 and s16, which
+    // read 14.62, 1.30 and 0.03 in every row of train_FD001.txt, with the 30-row window the
+    // examples use; and a window of 1, 1 + eps, 1 whose std (1e-16) is within rounding.
+    const double eps = std::numeric_limits<double>::epsilon();
+    for (const auto& c : std::vector<std::pair<double, int>>{
+             {0.1, 3}, {14.62, 30}, {1.30, 30}, {0.03, 30}, {1.0, 3}}) {
+        const double value = c.first;
+        const int window = c.second;
+        Table t;
+        std::vector<double> unit(40, 1.0), cycle(40), x(40, value);
+        for (int i = 0; i < 40; ++i) {
+            cycle[i] = i + 1;
+        }
+        if (value == 1.0) {
+            x[1] = 1.0 + eps;
+        }
+        t.add(Column::numeric("unit", unit));
+        t.add(Column::numeric("cycle", cycle));
+        t.add(Column::numeric("x", x));
+        SensorWindows::Params p;
+        p.window = window;
+        SensorWindows w(p);
+        const Table out = w.fit_transform(t);
+        prognos::SensorWindowStream stream(w);
+        for (std::size_t r = 0; r < 40; ++r) {
+            INFO("value " << value << " row " << r);
+            for (const char* stat : {"std", "slope", "skew", "kurt"}) {
+                const std::string name = std::string("x_") + stat + "_w" + std::to_string(window);
+                CHECK(out.column(std::string_view{name}).numbers()[r] == 0.0);
+            }
+            // Streaming shares the code: bit-identical.
+            const auto f = stream.update("1", cycle[r], std::vector<double>{x[r]});
+            for (std::size_t j = 0; j < f.size(); ++j) {
+                CHECK(f[j] == out.column(j).numbers()[r]);
+            }
+        }
+    }
+    // A real spread, however small against the level, is untouched: 1590.10 and 1590.12
+    // (a C-MAPSS temperature in its second decimal) have std 0.01 and skewness 0.
+    Table t;
+    t.add(Column::numeric("unit", {1, 1}));
+    t.add(Column::numeric("cycle", {1, 2}));
+    t.add(Column::numeric("x", {1590.10, 1590.12}));
+    SensorWindows::Params p;
+    p.window = 2;
+    const Table out = SensorWindows(p).fit_transform(t);
+    CHECK(out.column(std::string_view{"x_std_w2"}).numbers()[1] == Approx(0.01).epsilon(1e-9));
+    CHECK(out.column(std::string_view{"x_slope_w2"}).numbers()[1] == Approx(0.02).epsilon(1e-9));
+    CHECK(out.column(std::string_view{"x_kurt_w2"}).numbers()[1] == Approx(-2.0));
 }
 
 TEST_CASE("streaming windows equal batch windows bit for bit on the same history",

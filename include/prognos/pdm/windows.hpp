@@ -17,9 +17,12 @@
 ///
 /// Early rows of an asset have a partial window: statistics use the rows there are (a mean of
 /// one reading is that reading); a spread of fewer than two readings is 0, and skewness and
-/// kurtosis of a window with zero spread are 0. Lags before the first reading repeat the first
-/// reading, so a difference there is 0. A missing (NaN) reading propagates into every feature
-/// whose window holds it.
+/// kurtosis of a window with zero spread are 0. A window whose standard deviation is within
+/// n * epsilon of its largest magnitude (n readings) has zero spread: that much spread is what
+/// rounding the mean of equal readings produces, so a constant sensor gives std, slope,
+/// skewness and kurtosis exactly 0 rather than rounding noise. Lags before the first reading repeat
+/// the first reading, so a difference there is 0. A missing (NaN) reading propagates into every
+/// feature whose window holds it.
 
 #include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
@@ -396,6 +399,20 @@ private:
         m.m4 /= dn;
         m.sum_sq /= dn;
         m.slope = stt > 0.0 ? stx / stt : 0.0;
+        // Zero spread within rounding. Summing n readings of magnitude at most s rounds the sum
+        // by at most (n - 1) u n s (u = eps / 2, Higham's bound for recursive summation), so
+        // the computed mean is off by at most (n - 1) u s. In a window of equal readings every
+        // deviation is that error, and the computed std is at most (n - 1) u s < n eps s: five
+        // readings of 0.1 give a mean one ulp high and std 1.4e-17, whose skewness m3 / m2^1.5
+        // is -1 and kurtosis -2, pure rounding. A spread within n eps s cannot be told from
+        // that error, so it is taken as exactly zero: std, slope, skewness and kurtosis 0 (the
+        // documented values for a constant sensor, e.g. s5, s10 and s16 of C-MAPSS FD001).
+        // Readings that really differ by more than n ulps are never affected. The test is on
+        // the std, not m2 = std^2, which would underflow for readings near 1e-160.
+        const double scale = std::max(std::abs(m.min), std::abs(m.max));
+        if (std::sqrt(m.m2) <= dn * std::numeric_limits<double>::epsilon() * scale) {
+            m.m2 = m.m3 = m.m4 = m.slope = 0.0;
+        }
         if (std::isnan(m.mean)) {
             // std::min/max skip a NaN depending on its position; make a missing reading
             // visible in every statistic instead.
