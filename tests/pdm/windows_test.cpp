@@ -5,6 +5,7 @@
 #include <prognos/ensemble/random_forest.hpp>
 #include <prognos/io/artifact.hpp>
 #include <prognos/io/json_archive.hpp>
+#include <prognos/pdm/labels.hpp>
 #include <prognos/pdm/windows.hpp>
 #include <prognos/pipeline/pipeline.hpp>
 
@@ -228,6 +229,46 @@ TEST_CASE("a stream refuses a reading that is not after the previous one", "[pdm
     REQUIRE_NOTHROW(stream.update("7", 1.0, std::vector<double>{1.0}));
     REQUIRE_THROWS_WITH(stream.update("7", 2.0, std::vector<double>{1.0, 2.0}),
                         ptest::contains("expected 1 features, got 2"));
+}
+
+TEST_CASE("windows refuse a non-finite time and key numeric ids by value", "[pdm][windows]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    SensorWindows w;
+    w.fit(one_asset());
+    // A stream used to track a new asset at a NaN time and then refuse every later reading of
+    // it ("not after its previous reading at nan"). Now the bad reading is refused before the
+    // asset is tracked, and the asset's next good reading starts its history.
+    prognos::SensorWindowStream stream(w);
+    for (double bad : {nan, inf, -inf}) {
+        REQUIRE_THROWS_AS(stream.update("7", bad, std::vector<double>{1.0}), prognos::bad_value);
+    }
+    REQUIRE_THROWS_WITH(stream.update("7", nan, std::vector<double>{1.0}),
+                        ptest::contains("asset 7 reading has no cycle (NaN (missing))"));
+    CHECK(stream.n_assets() == 0);
+    REQUIRE_NOTHROW(stream.update("7", 1.0, std::vector<double>{1.0}));
+    REQUIRE_NOTHROW(stream.update("7", 2.0, std::vector<double>{2.0}));
+    REQUIRE_THROWS_AS(stream.update("7", inf, std::vector<double>{1.0}), prognos::bad_value);
+    const auto f = stream.update("7", 3.0, std::vector<double>{4.0});
+    const Table batch = w.transform(one_asset()); // the same history 1, 2, 4
+    for (std::size_t j = 0; j < f.size(); ++j) {
+        CHECK(f[j] == batch.column(j).numbers()[2]);
+    }
+    // Batch: an infinite time used to sort last and give a slope of 0; it is no time.
+    Table far = one_asset();
+    far.column(std::string_view{"cycle"}).numbers()[2] = inf;
+    REQUIRE_THROWS_AS(w.transform(far), prognos::bad_value);
+    REQUIRE_THROWS_WITH(w.transform(far),
+                        ptest::contains("row 2 (the 3rd) has no cycle (+infinity)"));
+    REQUIRE_THROWS_AS(prognos::rul_labels(far, "unit", "cycle"), prognos::bad_value);
+    // Numeric ids 0 and -0 are one asset (they compare equal): one history of three rows, so
+    // the third row's window mean is (1 + 2 + 4) / 3 as with one id.
+    Table zeros = one_asset();
+    zeros.column(std::string_view{"unit"}).numbers() = {0.0, -0.0, 0.0};
+    const Table out = w.transform(zeros);
+    CHECK(out.column(std::string_view{"x_mean_w10"}).numbers()[2] == Approx(7.0 / 3));
+    const prognos::Vector rul = prognos::rul_labels(zeros, "unit", "cycle");
+    CHECK(rul[1] == 1.0); // -0's last cycle is 3, the same asset's
 }
 
 TEST_CASE("sensor windows reject bad parameters and histories", "[pdm][windows]") {

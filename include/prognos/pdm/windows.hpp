@@ -200,7 +200,7 @@ public:
 
     /// Windowed features for every row of `table`, in its row order.
     /// @throws invalid_argument for a missing column or a time repeated within one asset;
-    ///         bad_value for a missing asset id or time
+    ///         bad_value for a missing asset id or a NaN or infinite time
     Table transform(const Table& table) const {
         const std::string who = "SensorWindows::transform";
         check_fitted(fitted_, who);
@@ -490,10 +490,14 @@ private:
         std::unordered_map<std::string, std::size_t> index;
         std::vector<std::vector<std::size_t>> groups;
         for (std::size_t r = 0; r < table.rows(); ++r) {
-            if (asset.is_missing(r) || std::isnan(time[r])) {
+            // An infinite time is no time either: it would sort last and make the slope's
+            // time deviations infinite (the slope silently became 0).
+            if (asset.is_missing(r) || !std::isfinite(time[r])) {
                 PROGNOS_THROW(bad_value(
                     who + ": " + detail::row_name(static_cast<Index>(r)) + " has no " +
-                        (asset.is_missing(r) ? params_.asset_column : params_.time_column),
+                        (asset.is_missing(r)
+                             ? params_.asset_column
+                             : params_.time_column + " (" + detail::describe_value(time[r]) + ")"),
                     static_cast<Index>(r),
                     -1));
             }
@@ -520,13 +524,15 @@ private:
     }
 
 public:
-    /// The text an asset id is keyed by: the category, or the number in shortest exact form.
+    /// The text an asset id is keyed by: the category, or the number in exact ("%.17g") form.
+    /// Numbers that compare equal are one asset: -0 is keyed as 0.
     static std::string asset_key(const Column& asset, std::size_t row) {
         if (asset.is_categorical()) {
             return std::string(asset.category_at(row));
         }
+        const double id = asset.numbers()[row];
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", asset.numbers()[row]);
+        std::snprintf(buf, sizeof buf, "%.17g", id == 0.0 ? 0.0 : id);
         return buf;
     }
 
@@ -541,7 +547,10 @@ private:
  * with the same feature row the batch transform gives that reading.
  *
  * Memory per asset is one AssetWindow of SensorWindows::capacity() rows. Not thread-safe: a
- * server shards assets over streams or serialises access to one.
+ * server shards assets over streams or serialises access to one. Asset ids are text and
+ * compared as text; a server holding numeric ids should format them as
+ * SensorWindows::asset_key does ("%.17g", -0 as 0) so that they name the same assets as in
+ * training.
  */
 class SensorWindowStream {
 public:
@@ -555,9 +564,18 @@ public:
      * Adds a reading of asset `asset` at `time` (readings in the order of sensors()) and
      * writes the asset's current feature row to `out` (n_features() values). Allocates only
      * when an asset is seen for the first time.
-     * @throws invalid_argument when `time` is not after the asset's previous reading
+     * @throws bad_value when `time` is NaN or infinite (as the batch transform: the reading
+     *         "has no" time), before the asset is tracked, so its later readings still work;
+     *         invalid_argument when `time` is not after the asset's previous reading
      */
     void update(const std::string& asset, double time, const double* readings, double* out) {
+        if (!std::isfinite(time)) {
+            PROGNOS_THROW(bad_value("SensorWindowStream::update: asset " + asset +
+                                        " reading has no " + windows_.params().time_column + " (" +
+                                        detail::describe_value(time) + ")",
+                                    -1,
+                                    -1));
+        }
         auto it = assets_.find(asset);
         if (it == assets_.end()) {
             it = assets_.emplace(asset, AssetWindow(windows_.sensors().size(), windows_.capacity()))
