@@ -283,6 +283,17 @@ TEST_CASE("sensor windows reject bad parameters and histories", "[pdm][windows]"
     p.time_column = "hour";
     REQUIRE_THROWS_WITH(SensorWindows(p).fit(one_asset()),
                         ptest::contains("no column named 'hour'"));
+    // No stats, lags, differences, raw readings or time: zero output columns, which a model
+    // downstream reported only as "empty training data (0 rows, 0 columns)".
+    SensorWindows::Params none;
+    none.stats = {};
+    none.keep_raw = false;
+    none.keep_time = false;
+    REQUIRE_THROWS_AS(SensorWindows(none).fit(one_asset()), prognos::invalid_argument);
+    REQUIRE_THROWS_WITH(SensorWindows(none).fit(one_asset()),
+                        ptest::contains("SensorWindows::fit: nothing to output"));
+    none.keep_time = true; // one column is enough
+    CHECK(SensorWindows(none).fit_transform(one_asset()).cols() == 1);
     SensorWindows ok;
     ok.fit(one_asset());
     Table twice = one_asset();

@@ -169,6 +169,9 @@ public:
     Params& params() noexcept { return params_; }
 
     /// Checks the parameters and resolves the sensor columns against `table`.
+    /// @throws invalid_argument for bad parameters (window < 1, a lag or difference < 1, the
+    ///         same asset and time column, or a configuration with no output column at all),
+    ///         a missing or non-numeric column, or no sensor column
     SensorWindows& fit(const Table& table) {
         const std::string who = "SensorWindows::fit";
         check_params(who);
@@ -464,6 +467,13 @@ private:
                 PROGNOS_THROW(
                     invalid_argument(who + ": diffs must be >= 1, got " + std::to_string(k)));
             }
+        }
+        if (params_.stats.empty() && params_.lags.empty() && params_.diffs.empty() &&
+            !params_.keep_raw && !params_.keep_time) {
+            // Caught here rather than at the model, whose "empty training data (0 rows,
+            // 0 columns)" would not say which step produced nothing.
+            PROGNOS_THROW(invalid_argument(who + ": nothing to output: stats, lags and diffs "
+                                                 "are empty and keep_raw and keep_time are false"));
         }
         if (params_.asset_column == params_.time_column) {
             PROGNOS_THROW(invalid_argument(who + ": asset_column and time_column are both '" +
