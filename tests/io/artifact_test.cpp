@@ -231,4 +231,14 @@ TEST_CASE("save writes atomically and load reads it back", "[io][artifact]") {
     REQUIRE_THROWS_AS(prognos::io::load<Toy>("no/such/dir/model.prognos"), prognos::io_error);
     REQUIRE_THROWS_AS(prognos::io::save(make_toy(), "no/such/dir/model.prognos"),
                       prognos::io_error);
+    // The message names the path the caller gave and the system's reason (ENOENT), never the
+    // temporary file name the caller did not choose.
+    REQUIRE_THROWS_WITH(
+        prognos::io::save(make_toy(), "no/such/dir/model.prognos"),
+        ptest::contains("cannot write 'no/such/dir/model.prognos': No such file or directory"));
+    try {
+        prognos::io::save(make_toy(), "no/such/dir/model.prognos");
+    } catch (const prognos::io_error& e) {
+        CHECK(std::string(e.what()).find(".tmp") == std::string::npos);
+    }
 }

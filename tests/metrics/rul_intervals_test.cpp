@@ -73,3 +73,29 @@ TEST_CASE("recall precision and accuracy intervals use the right counts", "[metr
     CHECK(acc.successes == 96);
     CHECK(acc.trials == 100);
 }
+
+TEST_CASE("recall and precision intervals without class 1 are the n = 0 interval",
+          "[metrics][intervals]") {
+    // A quiet period: no failure and no alarm. Recall is TP / actual positives = 0 / 0 and
+    // precision TP / predicted positives = 0 / 0, so both are clopper_pearson(0, 0): estimate
+    // NaN, interval [0, 1] (nothing is known). This used to throw.
+    prognos::IntVector y(4), p(4);
+    y.setZero();
+    p.setZero();
+    for (const auto& r : {prognos::recall_interval(y, p), prognos::precision_interval(y, p)}) {
+        CHECK(std::isnan(r.estimate));
+        CHECK(r.lower == 0.0);
+        CHECK(r.upper == 1.0);
+        CHECK(r.successes == 0);
+        CHECK(r.trials == 0);
+    }
+    // Alarms but no failure: recall is still 0 / 0; precision is 0 of 2 alarms.
+    p << 1, 1, 0, 0;
+    CHECK(std::isnan(prognos::recall_interval(y, p).estimate));
+    CHECK(prognos::precision_interval(y, p).trials == 2);
+    CHECK(prognos::precision_interval(y, p).estimate == 0.0);
+    // The inputs are still checked.
+    REQUIRE_THROWS_AS(prognos::recall_interval(y, prognos::IntVector(3)),
+                      prognos::invalid_argument);
+    REQUIRE_THROWS_AS(prognos::precision_interval(y, p, 1, 1.5), prognos::invalid_argument);
+}

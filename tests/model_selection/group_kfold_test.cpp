@@ -4,6 +4,7 @@
 #include <prognos/model_selection/group_kfold.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,4 +78,24 @@ TEST_CASE("time series splits with a gap match scikit-learn", "[model_selection]
     REQUIRE_THROWS_WITH(prognos::TimeSeriesSplit({5, 3, 2, 0}).split(12),
                         ptest::contains("12 rows are too few"));
     REQUIRE_THROWS_AS(prognos::TimeSeriesSplit({3, -1, 0, 0}), prognos::invalid_argument);
+}
+
+TEST_CASE("group k-fold refuses a NaN numeric group id", "[model_selection][group]") {
+    // NaN compares unequal to everything, so as a std::map key it broke the ordering and its
+    // row was merged into a neighbouring group. Row 2 (the 3rd) holds the NaN.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<double> groups = {1, 2, nan, 3, 1};
+    REQUIRE_THROWS_AS(prognos::GroupKFold({2}).split(groups), prognos::bad_value);
+    REQUIRE_THROWS_WITH(prognos::GroupKFold({2}).split(groups),
+                        ptest::contains("GroupKFold::split: row 2 (the 3rd) has a missing (NaN)"));
+    try {
+        prognos::GroupKFold({2}).split(groups);
+    } catch (const prognos::bad_value& e) {
+        CHECK(e.row() == 2);
+    }
+    // 0 and -0 are one id: 3 groups, so 3 folds work and 4 do not.
+    const std::vector<double> signed_zero = {0.0, -0.0, 1.0, 2.0};
+    CHECK(prognos::GroupKFold({3}).split(signed_zero).size() == 3);
+    REQUIRE_THROWS_WITH(prognos::GroupKFold({4}).split(signed_zero),
+                        ptest::contains("more than the 3 groups"));
 }

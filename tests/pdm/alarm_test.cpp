@@ -3,6 +3,7 @@
 #include <prognos/pdm/alarm.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -85,4 +86,43 @@ TEST_CASE("the alarm needs k of the last n readings and clears with hysteresis",
     p.off_threshold = 0.9;
     REQUIRE_THROWS_WITH(prognos::AlarmFilter(p),
                         ptest::contains("off_threshold must be <= on_threshold"));
+}
+
+TEST_CASE("a NaN score neither raises nor clears the alarm", "[pdm][alarm]") {
+    // k = 2 of n = 3, on at 0.7, off below 0.4, clear_k = 0: clearing needs 3 real scores below
+    // 0.4 among the last 3. Worked by hand from that rule.
+    prognos::AlarmFilter::Params p;
+    p.k = 2;
+    p.n = 3;
+    p.on_threshold = 0.7;
+    p.off_threshold = 0.4;
+    p.clear_k = 0;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    prognos::AlarmFilter alarm(p);
+    CHECK_FALSE(alarm.update(0.9));
+    CHECK(alarm.update(0.9)); // two of the last three reach 0.7: on
+    // A dropout: three NaN fill the window. This used to clear the alarm (no reading >= 0.4).
+    CHECK(alarm.update(nan));
+    CHECK(alarm.update(nan));
+    CHECK(alarm.update(nan));
+    CHECK(alarm.update(nan));
+    // Real low scores return: NaN, NaN, 0.1 and NaN, 0.1, 0.1 are 1 and 2 clear votes, not 3.
+    CHECK(alarm.update(0.1));
+    CHECK(alarm.update(0.1));
+    CHECK_FALSE(alarm.update(0.1)); // 0.1, 0.1, 0.1: cleared
+    // Nor does NaN raise it: 0.9, NaN, NaN is one raise vote.
+    CHECK_FALSE(alarm.update(0.9));
+    CHECK_FALSE(alarm.update(nan));
+    CHECK_FALSE(alarm.update(nan));
+    CHECK_FALSE(alarm.update(0.9)); // NaN, NaN, 0.9
+    CHECK(alarm.update(0.8));       // NaN, 0.9, 0.8
+    // With clear_k = 1 a low score among NaN still needs n - clear_k = 2 real low votes.
+    p.clear_k = 1;
+    prognos::AlarmFilter loose(p);
+    loose.update(0.9);
+    CHECK(loose.update(0.9));
+    CHECK(loose.update(nan));
+    CHECK(loose.update(0.1));       // 0.9, NaN, 0.1: one clear vote
+    CHECK(loose.update(nan));       // NaN, 0.1, NaN: one clear vote
+    CHECK_FALSE(loose.update(0.2)); // 0.1, NaN, 0.2: two, at most clear_k = 1 keep: cleared
 }

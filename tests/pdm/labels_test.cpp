@@ -51,3 +51,21 @@ TEST_CASE("label functions reject a bad cap and missing ids", "[pdm][labels]") {
     REQUIRE_THROWS_WITH(prognos::rul_labels(t, "unit", "cycle"),
                         ptest::contains("row 3 (the 4th) has no unit"));
 }
+
+TEST_CASE("rul_labels refuses a time repeated within one asset as SensorWindows does",
+          "[pdm][labels]") {
+    // Row 6 of asset 2 moved from cycle 2 to cycle 1, where row 1 already is: two labels for
+    // one moment. SensorWindows::transform throws invalid_argument on this table; so must
+    // rul_labels (it used to return RULs).
+    Table t = histories();
+    t.column(std::string_view{"cycle"}).numbers()[6] = 1;
+    REQUIRE_THROWS_AS(prognos::rul_labels(t, "unit", "cycle"), prognos::invalid_argument);
+    REQUIRE_THROWS_WITH(prognos::rul_labels(t, "unit", "cycle"),
+                        ptest::contains("rul_labels: asset 2 has two rows at cycle 1.000000 "
+                                        "(row 1 (the 2nd) and row 6 (the 7th))"));
+    REQUIRE_THROWS_AS(prognos::fails_within(t, "unit", "cycle", 1), prognos::invalid_argument);
+    t.add(Column::numeric("s", {0, 0, 0, 0, 0, 0, 0}));
+    REQUIRE_THROWS_AS(prognos::SensorWindows().fit_transform(t), prognos::invalid_argument);
+    // The same time in two different assets is fine: cycle 3 is in assets 1 and 2.
+    CHECK(prognos::rul_labels(histories(), "unit", "cycle")[0] == 1.0);
+}

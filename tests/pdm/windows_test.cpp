@@ -5,11 +5,14 @@
 #include <prognos/ensemble/random_forest.hpp>
 #include <prognos/io/artifact.hpp>
 #include <prognos/io/json_archive.hpp>
+#include <prognos/pdm/labels.hpp>
 #include <prognos/pdm/windows.hpp>
 #include <prognos/pipeline/pipeline.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -121,6 +124,61 @@ TEST_CASE("window statistics match values worked by hand", "[pdm][windows]") {
     CHECK(at("x_slope_w3", 1) == Approx(1.0));
 }
 
+TEST_CASE("a constant sensor has zero spread skewness and kurtosis", "[pdm][windows]") {
+    // Five readings of 0.1, window 3: 0.1 + 0.1 + 0.1 rounds to 0.30000000000000004, the mean
+    // is one ulp above 0.1, every deviation is -1.4e-17, and the moments of those equal
+    // deviations gave std 1.4e-17, skewness -1 and kurtosis -2. The documented values for
+    // zero spread are 0. The other rows are the C-MAPSS FD001 sensors s5, s10 and s16, which
+    // read 14.62, 1.30 and 0.03 in every row of train_FD001.txt, with the 30-row window the
+    // examples use; and a window of 1, 1 + eps, 1 whose std (1e-16) is within rounding.
+    const double eps = std::numeric_limits<double>::epsilon();
+    for (const auto& c : std::vector<std::pair<double, int>>{
+             {0.1, 3}, {14.62, 30}, {1.30, 30}, {0.03, 30}, {1.0, 3}}) {
+        const double value = c.first;
+        const int window = c.second;
+        Table t;
+        std::vector<double> unit(40, 1.0), cycle(40), x(40, value);
+        for (int i = 0; i < 40; ++i) {
+            cycle[i] = i + 1;
+        }
+        if (value == 1.0) {
+            x[1] = 1.0 + eps;
+        }
+        t.add(Column::numeric("unit", unit));
+        t.add(Column::numeric("cycle", cycle));
+        t.add(Column::numeric("x", x));
+        SensorWindows::Params p;
+        p.window = window;
+        SensorWindows w(p);
+        const Table out = w.fit_transform(t);
+        prognos::SensorWindowStream stream(w);
+        for (std::size_t r = 0; r < 40; ++r) {
+            INFO("value " << value << " row " << r);
+            for (const char* stat : {"std", "slope", "skew", "kurt"}) {
+                const std::string name = std::string("x_") + stat + "_w" + std::to_string(window);
+                CHECK(out.column(std::string_view{name}).numbers()[r] == 0.0);
+            }
+            // Streaming shares the code: bit-identical.
+            const auto f = stream.update("1", cycle[r], std::vector<double>{x[r]});
+            for (std::size_t j = 0; j < f.size(); ++j) {
+                CHECK(f[j] == out.column(j).numbers()[r]);
+            }
+        }
+    }
+    // A real spread, however small against the level, is untouched: 1590.10 and 1590.12
+    // (a C-MAPSS temperature in its second decimal) have std 0.01 and skewness 0.
+    Table t;
+    t.add(Column::numeric("unit", {1, 1}));
+    t.add(Column::numeric("cycle", {1, 2}));
+    t.add(Column::numeric("x", {1590.10, 1590.12}));
+    SensorWindows::Params p;
+    p.window = 2;
+    const Table out = SensorWindows(p).fit_transform(t);
+    CHECK(out.column(std::string_view{"x_std_w2"}).numbers()[1] == Approx(0.01).epsilon(1e-9));
+    CHECK(out.column(std::string_view{"x_slope_w2"}).numbers()[1] == Approx(0.02).epsilon(1e-9));
+    CHECK(out.column(std::string_view{"x_kurt_w2"}).numbers()[1] == Approx(-2.0));
+}
+
 TEST_CASE("streaming windows equal batch windows bit for bit on the same history",
           "[pdm][windows]") {
     std::vector<std::size_t> order;
@@ -173,6 +231,46 @@ TEST_CASE("a stream refuses a reading that is not after the previous one", "[pdm
                         ptest::contains("expected 1 features, got 2"));
 }
 
+TEST_CASE("windows refuse a non-finite time and key numeric ids by value", "[pdm][windows]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    SensorWindows w;
+    w.fit(one_asset());
+    // A stream used to track a new asset at a NaN time and then refuse every later reading of
+    // it ("not after its previous reading at nan"). Now the bad reading is refused before the
+    // asset is tracked, and the asset's next good reading starts its history.
+    prognos::SensorWindowStream stream(w);
+    for (double bad : {nan, inf, -inf}) {
+        REQUIRE_THROWS_AS(stream.update("7", bad, std::vector<double>{1.0}), prognos::bad_value);
+    }
+    REQUIRE_THROWS_WITH(stream.update("7", nan, std::vector<double>{1.0}),
+                        ptest::contains("asset 7 reading has no cycle (NaN (missing))"));
+    CHECK(stream.n_assets() == 0);
+    REQUIRE_NOTHROW(stream.update("7", 1.0, std::vector<double>{1.0}));
+    REQUIRE_NOTHROW(stream.update("7", 2.0, std::vector<double>{2.0}));
+    REQUIRE_THROWS_AS(stream.update("7", inf, std::vector<double>{1.0}), prognos::bad_value);
+    const auto f = stream.update("7", 3.0, std::vector<double>{4.0});
+    const Table batch = w.transform(one_asset()); // the same history 1, 2, 4
+    for (std::size_t j = 0; j < f.size(); ++j) {
+        CHECK(f[j] == batch.column(j).numbers()[2]);
+    }
+    // Batch: an infinite time used to sort last and give a slope of 0; it is no time.
+    Table far = one_asset();
+    far.column(std::string_view{"cycle"}).numbers()[2] = inf;
+    REQUIRE_THROWS_AS(w.transform(far), prognos::bad_value);
+    REQUIRE_THROWS_WITH(w.transform(far),
+                        ptest::contains("row 2 (the 3rd) has no cycle (+infinity)"));
+    REQUIRE_THROWS_AS(prognos::rul_labels(far, "unit", "cycle"), prognos::bad_value);
+    // Numeric ids 0 and -0 are one asset (they compare equal): one history of three rows, so
+    // the third row's window mean is (1 + 2 + 4) / 3 as with one id.
+    Table zeros = one_asset();
+    zeros.column(std::string_view{"unit"}).numbers() = {0.0, -0.0, 0.0};
+    const Table out = w.transform(zeros);
+    CHECK(out.column(std::string_view{"x_mean_w10"}).numbers()[2] == Approx(7.0 / 3));
+    const prognos::Vector rul = prognos::rul_labels(zeros, "unit", "cycle");
+    CHECK(rul[1] == 1.0); // -0's last cycle is 3, the same asset's
+}
+
 TEST_CASE("sensor windows reject bad parameters and histories", "[pdm][windows]") {
     SensorWindows::Params p;
     p.window = 0;
@@ -185,6 +283,17 @@ TEST_CASE("sensor windows reject bad parameters and histories", "[pdm][windows]"
     p.time_column = "hour";
     REQUIRE_THROWS_WITH(SensorWindows(p).fit(one_asset()),
                         ptest::contains("no column named 'hour'"));
+    // No stats, lags, differences, raw readings or time: zero output columns, which a model
+    // downstream reported only as "empty training data (0 rows, 0 columns)".
+    SensorWindows::Params none;
+    none.stats = {};
+    none.keep_raw = false;
+    none.keep_time = false;
+    REQUIRE_THROWS_AS(SensorWindows(none).fit(one_asset()), prognos::invalid_argument);
+    REQUIRE_THROWS_WITH(SensorWindows(none).fit(one_asset()),
+                        ptest::contains("SensorWindows::fit: nothing to output"));
+    none.keep_time = true; // one column is enough
+    CHECK(SensorWindows(none).fit_transform(one_asset()).cols() == 1);
     SensorWindows ok;
     ok.fit(one_asset());
     Table twice = one_asset();

@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -35,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -239,6 +241,8 @@ ArtifactInfo from_artifact_bytes(std::string_view bytes, T& object, const std::s
 
 /// Saves `object` to `path` atomically: written to a uniquely named file beside it, then
 /// renamed into place, so readers see the old file or the new one and never a partial one.
+/// @throws io_error naming `path` (not the temporary file, which the caller never chose) and
+///         the system's reason, e.g. "No such file or directory" for a missing directory
 template <class T>
 void save(const T& object,
           const std::string& path,
@@ -246,21 +250,29 @@ void save(const T& object,
           Encoding encoding = Encoding::json) {
     const std::string bytes = to_artifact_bytes(object, metadata, encoding);
     const std::string temporary = path + ".tmp-" + detail::unique_suffix();
+    // errno text through std::generic_category, which, unlike std::strerror, is thread-safe.
+    const auto reason = [](int code) {
+        return code != 0 ? std::generic_category().message(code) : std::string("unknown error");
+    };
     {
+        errno = 0;
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out) {
-            PROGNOS_THROW(io_error("cannot write '" + temporary + "'"));
+            PROGNOS_THROW(io_error("cannot write '" + path + "': " + reason(errno)));
         }
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out.flush();
         if (!out) {
+            const int code = errno;
             std::remove(temporary.c_str());
-            PROGNOS_THROW(io_error("writing '" + temporary + "' failed (disk full?)"));
+            PROGNOS_THROW(io_error("writing '" + path + "' failed: " + reason(code)));
         }
     }
+    errno = 0;
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int code = errno;
         std::remove(temporary.c_str());
-        PROGNOS_THROW(io_error("cannot move '" + temporary + "' to '" + path + "'"));
+        PROGNOS_THROW(io_error("cannot replace '" + path + "': " + reason(code)));
     }
 }
 

@@ -67,22 +67,31 @@ inline ProportionInterval clopper_pearson(Index k, Index n, double confidence = 
     return out;
 }
 
-/// Recall of `positive_label` (TP out of actual positives) with its exact interval.
+/// Recall of `positive_label` (TP out of actual positives) with its exact interval. With no
+/// actual positive (a test period without failures, the usual case for rare faults) nothing is
+/// known about recall: the result is clopper_pearson(0, 0), estimate NaN and interval [0, 1],
+/// rather than an error, so a report over many periods does not stop at a quiet one. This holds
+/// also when `positive_label` occurs in neither y_true nor y_pred.
+/// @throws invalid_argument for empty or mismatched inputs or confidence not in (0, 1)
 inline ProportionInterval recall_interval(const IntVector& y_true,
                                           const IntVector& y_pred,
                                           int positive_label = 1,
                                           double confidence = 0.95) {
-    const auto c = detail::one_class_counts(y_true, y_pred, positive_label, 0.0, "recall_interval");
+    detail::check_metric_sizes(y_true.size(), y_pred.size(), "recall_interval", "y_pred");
+    const auto c = detail::count_labels(y_true, y_pred, {positive_label}, "recall_interval");
     return clopper_pearson(c.tp[0], c.actual[0], confidence);
 }
 
-/// Precision of `positive_label` (TP out of predicted positives) with its exact interval.
+/// Precision of `positive_label` (TP out of predicted positives) with its exact interval. With
+/// no predicted positive the result is clopper_pearson(0, 0): estimate NaN, interval [0, 1]
+/// (also when `positive_label` occurs in neither input).
+/// @throws invalid_argument for empty or mismatched inputs or confidence not in (0, 1)
 inline ProportionInterval precision_interval(const IntVector& y_true,
                                              const IntVector& y_pred,
                                              int positive_label = 1,
                                              double confidence = 0.95) {
-    const auto c =
-        detail::one_class_counts(y_true, y_pred, positive_label, 0.0, "precision_interval");
+    detail::check_metric_sizes(y_true.size(), y_pred.size(), "precision_interval", "y_pred");
+    const auto c = detail::count_labels(y_true, y_pred, {positive_label}, "precision_interval");
     return clopper_pearson(c.tp[0], c.predicted[0], confidence);
 }
 

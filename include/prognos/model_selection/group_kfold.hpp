@@ -11,12 +11,14 @@
 /// effect already seen: validation figures look far better than the model will do on a new
 /// machine. Group folds measure what matters, the error on assets never seen in training.
 
+#include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
 #include <prognos/model_selection/kfold.hpp>
 #include <prognos/model_selection/train_test_split.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <map>
 #include <numeric>
@@ -62,8 +64,22 @@ public:
     }
 
     /// Folds for numeric group ids (an asset column read as numbers). Ids are compared
-    /// exactly.
-    std::vector<Split> split(const std::vector<double>& groups) const { return split_ids(groups); }
+    /// exactly (0 and -0 are one group). A NaN id is refused: it equals nothing, not even
+    /// itself, so no group could hold it, and as a map key it would break the ordering and
+    /// merge its row into some other group.
+    /// @throws bad_value for a NaN id, naming its row
+    std::vector<Split> split(const std::vector<double>& groups) const {
+        for (std::size_t r = 0; r < groups.size(); ++r) {
+            if (std::isnan(groups[r])) {
+                PROGNOS_THROW(
+                    bad_value("GroupKFold::split: " + detail::row_name(static_cast<Index>(r)) +
+                                  " has a missing (NaN) group id",
+                              static_cast<Index>(r),
+                              -1));
+            }
+        }
+        return split_ids(groups);
+    }
 
 private:
     template <class Id>

@@ -108,9 +108,15 @@ inline CostThreshold cost_optimal_threshold(const IntVector& y_true,
  * Alarm over a stream of scores with k-of-n voting and hysteresis.
  *
  * The alarm is raised when at least `k` of the last `n` scores reach `on_threshold`, and
- * cleared only when at most `clear_k` of the last `n` scores reach `off_threshold`. Voting
- * ignores a single noisy reading; the lower off threshold and count keep an alarm from
- * toggling while a score hovers around the on threshold. Memory: the last n scores.
+ * cleared only when at least `n - clear_k` of the last `n` scores are below `off_threshold`
+ * (with no missing scores: when at most `clear_k` of them reach it). Voting ignores a single
+ * noisy reading; the lower off threshold and count keep an alarm from toggling while a score
+ * hovers around the on threshold. Memory: the last n scores.
+ *
+ * A NaN score (a sensor dropout, a model that could not score) takes a place among the last n
+ * but votes neither to raise nor to clear: an active alarm stays on and an inactive one stays
+ * off until enough real scores say otherwise. A dropout must never silently clear an alarm, so
+ * an alarm whose last n scores are all NaN holds.
  */
 class AlarmFilter {
 public:
@@ -145,21 +151,21 @@ public:
         }
     }
 
-    /// Adds one score and returns whether the alarm is on afterwards. A NaN score counts as
-    /// no vote either way.
+    /// Adds one score and returns whether the alarm is on afterwards. A NaN score votes
+    /// neither to raise nor to clear (see the class comment).
     bool update(double score) {
         recent_.push_back(score);
         if (recent_.size() > static_cast<std::size_t>(params_.n)) {
             recent_.pop_front();
         }
-        int on_votes = 0, keep_votes = 0;
+        int on_votes = 0, clear_votes = 0;
         for (double s : recent_) {
             on_votes += s >= params_.on_threshold ? 1 : 0;
-            keep_votes += s >= params_.off_threshold ? 1 : 0;
+            clear_votes += s < params_.off_threshold ? 1 : 0; // false for NaN
         }
         if (!active_ && on_votes >= params_.k) {
             active_ = true;
-        } else if (active_ && keep_votes <= params_.clear_k) {
+        } else if (active_ && clear_votes >= params_.n - params_.clear_k) {
             active_ = false;
         }
         return active_;

@@ -28,8 +28,12 @@ namespace prognos {
 
 /**
  * Remaining useful life of every row of run-to-failure histories: last time of the row's asset
- * minus the row's time, at most `cap` (infinity: no cap).
- * @throws invalid_argument for a missing column or cap < 0; bad_value for a missing time or id
+ * minus the row's time, at most `cap` (infinity: no cap). Numeric asset ids are compared as
+ * numbers (0 and -0 are one asset).
+ * @throws invalid_argument for a missing column, cap < 0, or a time repeated within one asset
+ *         (as SensorWindows: two readings at one time of one asset are a data error, and
+ *         training on such a table would give two labels to one moment); bad_value for a
+ *         missing id or a NaN or infinite time
  */
 inline Vector rul_labels(const Table& histories,
                          const std::string& asset_column,
@@ -53,16 +57,36 @@ inline Vector rul_labels(const Table& histories,
     std::unordered_map<std::string, double> last;
     std::vector<std::string> keys(histories.rows());
     for (std::size_t r = 0; r < histories.rows(); ++r) {
-        if (asset.is_missing(r) || std::isnan(time[r])) {
-            PROGNOS_THROW(bad_value(who + ": " + detail::row_name(static_cast<Index>(r)) +
-                                        " has no " +
-                                        (asset.is_missing(r) ? asset_column : time_column),
-                                    static_cast<Index>(r),
-                                    -1));
+        // An infinite time is refused as SensorWindows does: its RUL would be inf - inf.
+        if (asset.is_missing(r) || !std::isfinite(time[r])) {
+            PROGNOS_THROW(
+                bad_value(who + ": " + detail::row_name(static_cast<Index>(r)) + " has no " +
+                              (asset.is_missing(r)
+                                   ? asset_column
+                                   : time_column + " (" + detail::describe_value(time[r]) + ")"),
+                          static_cast<Index>(r),
+                          -1));
         }
         keys[r] = SensorWindows::asset_key(asset, r);
         auto it = last.emplace(keys[r], time[r]).first;
         it->second = std::max(it->second, time[r]);
+    }
+    std::vector<std::size_t> order(histories.rows());
+    for (std::size_t r = 0; r < order.size(); ++r) {
+        order[r] = r;
+    }
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return keys[a] != keys[b] ? keys[a] < keys[b] : time[a] < time[b];
+    });
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        const std::size_t a = order[i - 1], b = order[i];
+        if (keys[a] == keys[b] && time[a] == time[b]) {
+            PROGNOS_THROW(
+                invalid_argument(who + ": asset " + keys[b] + " has two rows at " + time_column +
+                                 " " + std::to_string(time[b]) + " (" +
+                                 detail::row_name(static_cast<Index>(std::min(a, b))) + " and " +
+                                 detail::row_name(static_cast<Index>(std::max(a, b))) + ")"));
+        }
     }
     Vector rul(static_cast<Index>(histories.rows()));
     for (std::size_t r = 0; r < histories.rows(); ++r) {

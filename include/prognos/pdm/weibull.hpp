@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace prognos {
@@ -45,6 +46,7 @@ public:
     WeibullFit() = default;
 
     /// From parameters and the covariance of (beta, eta) (zero when unknown).
+    /// @throws invalid_argument unless shape and scale are positive and finite
     WeibullFit(double shape,
                double scale,
                double var_shape = 0.0,
@@ -58,7 +60,13 @@ public:
         , var_scale_(var_scale)
         , cov_(cov)
         , n_failures_(n_failures)
-        , n_censored_(n_censored) {}
+        , n_censored_(n_censored) {
+        if (!(shape_ > 0.0 && shape_ < HUGE_VAL && scale_ > 0.0 && scale_ < HUGE_VAL)) {
+            PROGNOS_THROW(invalid_argument(
+                "WeibullFit: shape and scale must be positive and finite, got shape = " +
+                std::to_string(shape_) + ", scale = " + std::to_string(scale_)));
+        }
+    }
 
     double shape() const noexcept { return shape_; } ///< beta
 
@@ -75,26 +83,48 @@ public:
 
     double cov_shape_scale() const noexcept { return cov_; }
 
-    /// R(t) = P(life > t).
+    /// R(t) = P(life > t) = exp(-(t/eta)^beta): 1 for t <= 0, 0 for t = +infinity.
+    /// @throws invalid_argument when t is NaN
     double reliability(double t) const {
-        return t <= 0.0 ? 1.0 : boost::math::cdf(boost::math::complement(dist(), t));
+        check_time(t, "WeibullFit::reliability");
+        return t <= 0.0 ? 1.0 : std::exp(-std::pow(t / scale_, shape_));
     }
 
-    /// Failure density f(t).
-    double pdf(double t) const { return t < 0.0 ? 0.0 : boost::math::pdf(dist(), t); }
+    /// Failure density f(t) = (beta/eta) (t/eta)^(beta-1) R(t): 0 for t < 0 and at +infinity;
+    /// at t = 0 the limit from the right (+infinity for beta < 1, 1/eta for beta = 1, else 0).
+    /// Evaluated in logs so (t/eta)^(beta-1) overflowing while R(t) underflows gives 0, not NaN.
+    /// @throws invalid_argument when t is NaN
+    double pdf(double t) const {
+        check_time(t, "WeibullFit::pdf");
+        if (t < 0.0 || std::isinf(t)) {
+            return 0.0;
+        }
+        if (t == 0.0) {
+            return at_zero();
+        }
+        const double log_z = std::log(t) - std::log(scale_);
+        return std::exp(std::log(shape_ / scale_) + (shape_ - 1.0) * log_z -
+                        std::exp(shape_ * log_z));
+    }
 
-    /// Hazard rate h(t) = f(t) / R(t) = (beta/eta) (t/eta)^(beta-1).
+    /// Hazard rate h(t) = f(t) / R(t) = (beta/eta) (t/eta)^(beta-1): 0 for t < 0; at t = 0
+    /// the limit from the right as pdf(); at +infinity +infinity for beta > 1, 1/eta for
+    /// beta = 1 and 0 for beta < 1 (what std::pow gives there).
+    /// @throws invalid_argument when t is NaN
     double hazard(double t) const {
-        return t <= 0.0 ? (shape_ < 1.0    ? HUGE_VAL
-                           : shape_ == 1.0 ? 1.0 / scale_
-                                           : 0.0)
-                        : shape_ / scale_ * std::pow(t / scale_, shape_ - 1.0);
+        check_time(t, "WeibullFit::hazard");
+        if (t < 0.0) {
+            return 0.0;
+        }
+        return t == 0.0 ? at_zero() : shape_ / scale_ * std::pow(t / scale_, shape_ - 1.0);
     }
 
-    /// Life by which a fraction p of units has failed (B10 life: p = 0.10).
+    /// Life by which a fraction p of units has failed (B10 life: p = 0.10),
+    /// eta (-ln(1-p))^(1/beta).
+    /// @throws invalid_argument unless 0 < p < 1
     double b_life(double p) const {
         check_probability(p, "WeibullFit::b_life");
-        return boost::math::quantile(dist(), p);
+        return scale_ * std::pow(-std::log1p(-p), 1.0 / shape_);
     }
 
     /// Two-sided Fisher-matrix bounds on beta at the given confidence.
@@ -118,9 +148,16 @@ public:
 
     /// Two-sided bounds on R(t): delta method on u = ln H(t) = beta (ln t - ln eta), then
     /// R = exp(-exp(u)); the upper bound on u is the lower bound on R.
+    /// {1, 1} for t <= 0 and {0, 0} at t = +infinity, where R is certain.
+    /// @throws invalid_argument when t is NaN or confidence is not in (0, 1)
     Interval reliability_bounds(double t, double confidence = 0.95) const {
+        check_time(t, "WeibullFit::reliability_bounds");
+        check_probability(confidence, "WeibullFit: confidence");
         if (t <= 0.0) {
             return {1.0, 1.0};
+        }
+        if (std::isinf(t)) {
+            return {0.0, 0.0};
         }
         const double u = shape_ * (std::log(t) - std::log(scale_));
         const double d_shape = std::log(t) - std::log(scale_);
@@ -151,6 +188,17 @@ private:
         return {value / f, value * f};
     }
 
+    // f and h at t = 0, the limit from the right.
+    double at_zero() const noexcept {
+        return shape_ < 1.0 ? HUGE_VAL : shape_ == 1.0 ? 1.0 / scale_ : 0.0;
+    }
+
+    static void check_time(double t, const char* who) {
+        if (std::isnan(t)) {
+            PROGNOS_THROW(invalid_argument(std::string(who) + ": t is NaN"));
+        }
+    }
+
     static void check_probability(double p, const char* who) {
         if (!(p > 0.0 && p < 1.0)) {
             PROGNOS_THROW(invalid_argument(std::string(who) + " must lie in (0, 1), got " +
@@ -170,11 +218,20 @@ private:
 /**
  * Maximum-likelihood two-parameter Weibull fit to lives with right censoring.
  *
+ * The profile log-likelihood of the shape is
+ * r ln(beta) + beta sum_failures ln t - r ln(sum_all t^beta) + const. It tends to -infinity as
+ * beta -> 0 when r >= 1, and as beta -> infinity it tends to -infinity exactly when some failure
+ * is earlier than the largest time of all units (failed or censored); otherwise it grows
+ * without bound. So a maximum exists if and only if there is at least one failure and not
+ * every failure is at that largest time. One failure is enough when other units ran longer.
+ *
  * @param times time of failure, or of the last observation for a censored unit; all > 0
  * @param failed 1 for a failure, 0 for a unit still running (right-censored)
  * @throws invalid_argument for mismatched sizes, a time <= 0 or not finite, a flag other than
- *         0/1, fewer than two failures, or all failures at one time (no spread, shape
- *         unbounded)
+ *         0/1, no failure, or every failure at the largest time of all units (no maximum);
+ *         numerical_error when the shape estimate falls outside [0.001, 1e6], where the data
+ *         carry no usable information about the shape (failure times equal to rounding, or
+ *         spread over hundreds of orders of magnitude)
  */
 inline WeibullFit fit_weibull(const Vector& times, const IntVector& failed) {
     const std::string who = "fit_weibull";
@@ -197,24 +254,34 @@ inline WeibullFit fit_weibull(const Vector& times, const IntVector& failed) {
         r += failed[i];
         t_max = std::max(t_max, times[i]);
     }
-    if (r < 2) {
+    if (r == 0) {
         PROGNOS_THROW(
-            invalid_argument(who + ": needs at least 2 failures, got " + std::to_string(r)));
+            invalid_argument(who + ": no failures among " + std::to_string(times.size()) +
+                             " units; with every unit censored the likelihood has no maximum"));
     }
-    const Vector log_t = (times.array() / t_max).log();
-    double mean_log_failed = 0.0, min_f = HUGE_VAL, max_f = -HUGE_VAL;
+    bool failure_before_end = false;
+    for (Index i = 0; i < times.size(); ++i) {
+        failure_before_end = failure_before_end || (failed[i] == 1 && times[i] < t_max);
+    }
+    if (!failure_before_end) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", t_max);
+        PROGNOS_THROW(invalid_argument(
+            who + ": every failure is at the largest time of all units (" + buf +
+            "); the likelihood grows without bound in the shape, so there is no maximum (needs "
+            "a failure before some other unit's time)"));
+    }
+    // ln(t / t_max) as a difference of logs: the ratio itself underflows to 0 when the times
+    // span more than about 308 decades.
+    const double log_t_max = std::log(t_max);
+    const Vector log_t = times.array().log() - log_t_max;
+    double mean_log_failed = 0.0;
     for (Index i = 0; i < times.size(); ++i) {
         if (failed[i] == 1) {
             mean_log_failed += log_t[i];
-            min_f = std::min(min_f, log_t[i]);
-            max_f = std::max(max_f, log_t[i]);
         }
     }
     mean_log_failed /= static_cast<double>(r);
-    if (!(max_f > min_f)) {
-        PROGNOS_THROW(
-            invalid_argument(who + ": every failure is at the same time; the shape is unbounded"));
-    }
 
     // g(beta) and g'(beta) of the profile equation on the scaled times.
     auto profile = [&](double beta, double& slope) {
@@ -230,11 +297,26 @@ inline WeibullFit fit_weibull(const Vector& times, const IntVector& failed) {
         return a - 1.0 / beta - mean_log_failed;
     };
 
-    // Bracket the root (g < 0 near 0, g > 0 for large beta), then safeguarded Newton.
-    double lo = 1e-3, hi = 1.0, slope = 0.0;
-    while (profile(hi, slope) < 0.0 && hi < 1e6) {
+    // Bracket the root (g < 0 near 0, g > 0 for large beta), then safeguarded Newton. A root
+    // outside [0.001, 1e6] is reported rather than clamped: a shape that small or large means
+    // the data determine it only through rounding, and returning the bracket end would look
+    // like a fit.
+    constexpr double beta_min = 1e-3, beta_max = 1e6;
+    double slope = 0.0;
+    if (!(profile(beta_min, slope) < 0.0)) {
+        PROGNOS_THROW(numerical_error(
+            who + ": the shape estimate is below " + std::to_string(beta_min) +
+            " (failure times spread over too many orders of magnitude); no usable fit"));
+    }
+    double lo = beta_min, hi = 1.0;
+    while (profile(hi, slope) < 0.0) {
+        if (hi >= beta_max) {
+            PROGNOS_THROW(numerical_error(
+                who + ": the shape estimate is above 1e6 (the failure times differ only in "
+                      "their last digits); no usable fit"));
+        }
         lo = hi;
-        hi *= 2.0;
+        hi = std::min(2.0 * hi, beta_max);
     }
     double beta = 0.5 * (lo + hi);
     for (int iter = 0; iter < 200; ++iter) {
@@ -255,13 +337,14 @@ inline WeibullFit fit_weibull(const Vector& times, const IntVector& failed) {
     for (Index i = 0; i < log_t.size(); ++i) {
         sum_w += std::exp(beta * log_t[i]);
     }
-    const double eta = t_max * std::pow(sum_w / static_cast<double>(r), 1.0 / beta);
+    const double log_eta = std::log(sum_w / static_cast<double>(r)) / beta; // ln(eta / t_max)
+    const double eta = std::exp(log_t_max + log_eta);
 
-    // Observed information at the optimum, in (beta, eta). With z = t/eta, w = z^beta,
-    // u = ln z and sum w = r there: -d2l/dbeta2 = r/beta^2 + sum w u^2,
-    // -d2l/deta2 = r beta^2 / eta^2, -d2l/dbeta deta = -(beta/eta) sum w u.
+    // Observed information at the optimum in (beta, ln eta), which does not depend on the
+    // units of time. With z = t/eta, w = z^beta, u = ln z and sum w = r there:
+    // -d2l/dbeta2 = r/beta^2 + sum w u^2, -d2l/d(ln eta)2 = r beta^2,
+    // -d2l/dbeta d(ln eta) = -beta sum w u. The delta method carries it to eta.
     double swu = 0.0, swu2 = 0.0;
-    const double log_eta = std::log(eta / t_max);
     for (Index i = 0; i < log_t.size(); ++i) {
         const double u = log_t[i] - log_eta;
         const double w = std::exp(beta * u);
@@ -270,10 +353,12 @@ inline WeibullFit fit_weibull(const Vector& times, const IntVector& failed) {
     }
     const double dr = static_cast<double>(r);
     const double i_bb = dr / (beta * beta) + swu2;
-    const double i_ee = dr * beta * beta / (eta * eta);
-    const double i_be = -(beta / eta) * swu;
-    const double det = i_bb * i_ee - i_be * i_be;
-    return WeibullFit(beta, eta, i_ee / det, i_bb / det, -i_be / det, r, times.size() - r);
+    const double i_ll = dr * beta * beta;
+    const double i_bl = -beta * swu;
+    const double det = i_bb * i_ll - i_bl * i_bl;
+    const double var_log_eta = i_bb / det;
+    return WeibullFit(
+        beta, eta, i_ll / det, eta * eta * var_log_eta, -i_bl / det * eta, r, times.size() - r);
 }
 
 } // namespace prognos

@@ -17,9 +17,12 @@
 ///
 /// Early rows of an asset have a partial window: statistics use the rows there are (a mean of
 /// one reading is that reading); a spread of fewer than two readings is 0, and skewness and
-/// kurtosis of a window with zero spread are 0. Lags before the first reading repeat the first
-/// reading, so a difference there is 0. A missing (NaN) reading propagates into every feature
-/// whose window holds it.
+/// kurtosis of a window with zero spread are 0. A window whose standard deviation is within
+/// n * epsilon of its largest magnitude (n readings) has zero spread: that much spread is what
+/// rounding the mean of equal readings produces, so a constant sensor gives std, slope,
+/// skewness and kurtosis exactly 0 rather than rounding noise. Lags before the first reading repeat
+/// the first reading, so a difference there is 0. A missing (NaN) reading propagates into every
+/// feature whose window holds it.
 
 #include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
@@ -166,6 +169,9 @@ public:
     Params& params() noexcept { return params_; }
 
     /// Checks the parameters and resolves the sensor columns against `table`.
+    /// @throws invalid_argument for bad parameters (window < 1, a lag or difference < 1, the
+    ///         same asset and time column, or a configuration with no output column at all),
+    ///         a missing or non-numeric column, or no sensor column
     SensorWindows& fit(const Table& table) {
         const std::string who = "SensorWindows::fit";
         check_params(who);
@@ -197,7 +203,7 @@ public:
 
     /// Windowed features for every row of `table`, in its row order.
     /// @throws invalid_argument for a missing column or a time repeated within one asset;
-    ///         bad_value for a missing asset id or time
+    ///         bad_value for a missing asset id or a NaN or infinite time
     Table transform(const Table& table) const {
         const std::string who = "SensorWindows::transform";
         check_fitted(fitted_, who);
@@ -396,6 +402,20 @@ private:
         m.m4 /= dn;
         m.sum_sq /= dn;
         m.slope = stt > 0.0 ? stx / stt : 0.0;
+        // Zero spread within rounding. Summing n readings of magnitude at most s rounds the sum
+        // by at most (n - 1) u n s (u = eps / 2, Higham's bound for recursive summation), so
+        // the computed mean is off by at most (n - 1) u s. In a window of equal readings every
+        // deviation is that error, and the computed std is at most (n - 1) u s < n eps s: five
+        // readings of 0.1 give a mean one ulp high and std 1.4e-17, whose skewness m3 / m2^1.5
+        // is -1 and kurtosis -2, pure rounding. A spread within n eps s cannot be told from
+        // that error, so it is taken as exactly zero: std, slope, skewness and kurtosis 0 (the
+        // documented values for a constant sensor, e.g. s5, s10 and s16 of C-MAPSS FD001).
+        // Readings that really differ by more than n ulps are never affected. The test is on
+        // the std, not m2 = std^2, which would underflow for readings near 1e-160.
+        const double scale = std::max(std::abs(m.min), std::abs(m.max));
+        if (std::sqrt(m.m2) <= dn * std::numeric_limits<double>::epsilon() * scale) {
+            m.m2 = m.m3 = m.m4 = m.slope = 0.0;
+        }
         if (std::isnan(m.mean)) {
             // std::min/max skip a NaN depending on its position; make a missing reading
             // visible in every statistic instead.
@@ -448,6 +468,13 @@ private:
                     invalid_argument(who + ": diffs must be >= 1, got " + std::to_string(k)));
             }
         }
+        if (params_.stats.empty() && params_.lags.empty() && params_.diffs.empty() &&
+            !params_.keep_raw && !params_.keep_time) {
+            // Caught here rather than at the model, whose "empty training data (0 rows,
+            // 0 columns)" would not say which step produced nothing.
+            PROGNOS_THROW(invalid_argument(who + ": nothing to output: stats, lags and diffs "
+                                                 "are empty and keep_raw and keep_time are false"));
+        }
         if (params_.asset_column == params_.time_column) {
             PROGNOS_THROW(invalid_argument(who + ": asset_column and time_column are both '" +
                                            params_.asset_column + "'"));
@@ -473,10 +500,14 @@ private:
         std::unordered_map<std::string, std::size_t> index;
         std::vector<std::vector<std::size_t>> groups;
         for (std::size_t r = 0; r < table.rows(); ++r) {
-            if (asset.is_missing(r) || std::isnan(time[r])) {
+            // An infinite time is no time either: it would sort last and make the slope's
+            // time deviations infinite (the slope silently became 0).
+            if (asset.is_missing(r) || !std::isfinite(time[r])) {
                 PROGNOS_THROW(bad_value(
                     who + ": " + detail::row_name(static_cast<Index>(r)) + " has no " +
-                        (asset.is_missing(r) ? params_.asset_column : params_.time_column),
+                        (asset.is_missing(r)
+                             ? params_.asset_column
+                             : params_.time_column + " (" + detail::describe_value(time[r]) + ")"),
                     static_cast<Index>(r),
                     -1));
             }
@@ -503,13 +534,15 @@ private:
     }
 
 public:
-    /// The text an asset id is keyed by: the category, or the number in shortest exact form.
+    /// The text an asset id is keyed by: the category, or the number in exact ("%.17g") form.
+    /// Numbers that compare equal are one asset: -0 is keyed as 0.
     static std::string asset_key(const Column& asset, std::size_t row) {
         if (asset.is_categorical()) {
             return std::string(asset.category_at(row));
         }
+        const double id = asset.numbers()[row];
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", asset.numbers()[row]);
+        std::snprintf(buf, sizeof buf, "%.17g", id == 0.0 ? 0.0 : id);
         return buf;
     }
 
@@ -524,7 +557,10 @@ private:
  * with the same feature row the batch transform gives that reading.
  *
  * Memory per asset is one AssetWindow of SensorWindows::capacity() rows. Not thread-safe: a
- * server shards assets over streams or serialises access to one.
+ * server shards assets over streams or serialises access to one. Asset ids are text and
+ * compared as text; a server holding numeric ids should format them as
+ * SensorWindows::asset_key does ("%.17g", -0 as 0) so that they name the same assets as in
+ * training.
  */
 class SensorWindowStream {
 public:
@@ -538,9 +574,18 @@ public:
      * Adds a reading of asset `asset` at `time` (readings in the order of sensors()) and
      * writes the asset's current feature row to `out` (n_features() values). Allocates only
      * when an asset is seen for the first time.
-     * @throws invalid_argument when `time` is not after the asset's previous reading
+     * @throws bad_value when `time` is NaN or infinite (as the batch transform: the reading
+     *         "has no" time), before the asset is tracked, so its later readings still work;
+     *         invalid_argument when `time` is not after the asset's previous reading
      */
     void update(const std::string& asset, double time, const double* readings, double* out) {
+        if (!std::isfinite(time)) {
+            PROGNOS_THROW(bad_value("SensorWindowStream::update: asset " + asset +
+                                        " reading has no " + windows_.params().time_column + " (" +
+                                        detail::describe_value(time) + ")",
+                                    -1,
+                                    -1));
+        }
         auto it = assets_.find(asset);
         if (it == assets_.end()) {
             it = assets_.emplace(asset, AssetWindow(windows_.sensors().size(), windows_.capacity()))
