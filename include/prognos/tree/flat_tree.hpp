@@ -24,6 +24,10 @@
 /// so the left child is always the next record: one cache line serves a node and usually its
 /// left child, where the parallel arrays cost four loads per node. The packed form is derived
 /// data, rebuilt after fitting and after loading, never saved.
+///
+/// Batch prediction walks a fixed number of rows through one tree side by side
+/// (find_leaves); rows without a missing value take step_finite, a compare and a select,
+/// instead of step. Both follow the same rule, so every path finds the same leaf.
 
 #include <prognos/core/types.hpp>
 
