@@ -24,6 +24,10 @@
 /// so the left child is always the next record: one cache line serves a node and usually its
 /// left child, where the parallel arrays cost four loads per node. The packed form is derived
 /// data, rebuilt after fitting and after loading, never saved.
+///
+/// Batch prediction walks a fixed number of rows through one tree side by side
+/// (find_leaves); rows without a missing value take step_finite, a compare and a select,
+/// instead of step. Both follow the same rule, so every path finds the same leaf.
 
 #include <prognos/core/types.hpp>
 
@@ -113,6 +117,47 @@ public:
                             (static_cast<int>(v != v) & (nd.feature >> 30) & 1);
         const int mask = -go_left;
         return ((i + 1) & mask) | (nd.next & ~mask);
+    }
+
+    /// step() for a row that holds no missing value: without the NaN rule a step is one
+    /// compare and a conditional move. A leaf still steps onto itself (its NaN threshold
+    /// compares false), so lockstep walks keep working.
+    static int step_finite(const Node& nd, const double* x, int i) noexcept {
+        const double v = x[nd.feature & (kMissingLeftBit - 1)];
+        const int mask = -static_cast<int>(v <= nd.threshold);
+        return ((i + 1) & mask) | (nd.next & ~mask);
+    }
+
+    /// Walks L rows (row k at rows + k * stride) down the packed tree side by side and writes
+    /// the index of each row's leaf to leaf[k]. `Finite` promises that no row holds a missing
+    /// value (step_finite then serves). L is a compile-time constant so that the lanes' node
+    /// indices live in registers and every lane's step is written out; the lanes' loads are
+    /// independent, so their latencies overlap. All lanes step until the last one reaches
+    /// its leaf; lanes already at a leaf step onto themselves.
+    template <int L, bool Finite>
+    void find_leaves(const double* rows, std::ptrdiff_t stride, int* leaf) const noexcept {
+        const Node* nodes = packed_.data();
+        int node[L];
+        for (int k = 0; k < L; ++k) {
+            node[k] = 0;
+        }
+        for (;;) {
+            // ~feature is negative exactly at a split, so the OR is negative while any lane
+            // still had a step to take.
+            std::int32_t alive = 0;
+            for (int k = 0; k < L; ++k) {
+                const Node& nd = nodes[node[k]];
+                alive |= ~nd.feature;
+                node[k] = Finite ? step_finite(nd, rows + k * stride, node[k])
+                                 : step(nd, rows + k * stride, node[k]);
+            }
+            if (alive >= 0) {
+                break;
+            }
+        }
+        for (int k = 0; k < L; ++k) {
+            leaf[k] = node[k];
+        }
     }
 
     /// The packed nodes (empty before compile()).
