@@ -9,6 +9,8 @@
 #include <prognos/core/types.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace prognos {
@@ -30,7 +32,18 @@ inline std::string describe_value(double v) {
     if (std::isnan(v)) {
         return "NaN (missing)";
     }
-    return v > 0 ? "+infinity" : "-infinity";
+    if (std::isinf(v)) {
+        return v > 0 ? "+infinity" : "-infinity";
+    }
+    // Shortest form that reads back as the same double, so "-1" is not shown as "-1.000000".
+    char buf[32];
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) {
+            break;
+        }
+    }
+    return buf;
 }
 
 } // namespace detail

@@ -196,8 +196,9 @@ public:
                                            "(auto), got " +
                                            std::to_string(params_.max_samples)));
         }
-        if (params_.contamination >= 0 &&
-            !(params_.contamination > 0.0 && params_.contamination <= 0.5)) {
+        if (std::isnan(params_.contamination) ||
+            (params_.contamination >= 0 &&
+             !(params_.contamination > 0.0 && params_.contamination <= 0.5))) {
             PROGNOS_THROW(invalid_argument(
                 "IsolationForest: contamination must be in (0, 0.5] or negative (auto), got " +
                 std::to_string(params_.contamination)));
@@ -314,8 +315,11 @@ public:
 
 private:
     double score_of(double mean_path) const noexcept {
+        // With one row per tree c(psi) is 0 and every path has length 0: no row is easier
+        // to isolate than another, so the depth ratio is taken as 1 (anomaly score 0.5,
+        // neither outlier nor inlier), as scikit-learn does.
         const double c = detail::average_path_length(static_cast<double>(psi_));
-        return std::pow(2.0, -mean_path / (c > 0 ? c : 1.0));
+        return std::pow(2.0, c > 0 ? -mean_path / c : -1.0);
     }
 
     Params params_;

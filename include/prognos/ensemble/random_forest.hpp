@@ -407,7 +407,7 @@ void serialize_forest_params(Archive& ar, Params& p) {
     if (Archive::loading) {
         ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
         p.splitter = static_cast<Splitter>(splitter);
-        require_growth_params(ar, p.max_leaf_nodes, p.ccp_alpha);
+        require_growth_params(ar, p);
     }
 }
 
@@ -456,7 +456,10 @@ public:
         /// Compute oob_score() and oob_decision_function() at fit (needs bootstrap).
         bool oob_score = false;
         /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
-        /// n_estimators (the data must be the same for the result to mean anything).
+        /// n_estimators. The features and classes must be those of the first fit (checked);
+        /// the data and the other parameters should be too, but are not checked: new trees
+        /// follow the parameters in force at the refit, while the saved parameters describe
+        /// only those, as in scikit-learn.
         bool warm_start = false;
         /// Grow each tree best-first up to this many leaves; -1 for unlimited (depth-first).
         int max_leaf_nodes = -1;
@@ -516,7 +519,9 @@ public:
             detail::check_warm_start(who,
                                      trees_.size(),
                                      params_.n_estimators,
-                                     n_features_ == X.cols() && classes_ == labels.classes);
+                                     n_features_ == X.cols() &&
+                                         classes_.size() == labels.classes.size() &&
+                                         classes_ == labels.classes);
             first = trees_.size();
         }
         trees_.resize(static_cast<std::size_t>(params_.n_estimators));
@@ -781,7 +786,10 @@ public:
         /// Compute oob_score() and oob_prediction() at fit (needs bootstrap).
         bool oob_score = false;
         /// A refit of a fitted forest keeps its trees and grows only the missing ones, up to
-        /// n_estimators (the data must be the same for the result to mean anything).
+        /// n_estimators. The features and classes must be those of the first fit (checked);
+        /// the data and the other parameters should be too, but are not checked: new trees
+        /// follow the parameters in force at the refit, while the saved parameters describe
+        /// only those, as in scikit-learn.
         bool warm_start = false;
         /// Grow each tree best-first up to this many leaves; -1 for unlimited (depth-first).
         int max_leaf_nodes = -1;
@@ -935,8 +943,18 @@ public:
         check_fitted(is_fitted(), who);
         check_n_features(n_features(), X.cols(), who);
         check_training_shape(X, y.size(), who);
+        if (!y.allFinite()) {
+            PROGNOS_THROW(invalid_argument(std::string(who) +
+                                           ": targets must be finite (NaN or infinity in y)"));
+        }
         const double mean = y.mean();
         const double ss_tot = (y.array() - mean).square().sum();
+        // The score is R², which a constant target (or a single row) leaves undefined.
+        if (!(ss_tot > 0.0)) {
+            PROGNOS_THROW(invalid_argument(std::string(who) +
+                                           ": needs targets that vary (R² is undefined for a "
+                                           "constant target or a single row)"));
+        }
         auto r2 = [&](const Matrix& M) {
             const Vector p = predict(M);
             return 1.0 - (y - p).squaredNorm() / ss_tot;

@@ -241,14 +241,25 @@ ArtifactInfo from_artifact_bytes(std::string_view bytes, T& object, const std::s
 
 /// Saves `object` to `path` atomically: written to a uniquely named file beside it, then
 /// renamed into place, so readers see the old file or the new one and never a partial one.
+/// The bytes are read back with every load-time check before anything is written, so a file
+/// that save wrote always loads: an object whose state was damaged in memory (by a misuse the
+/// library did not catch) is refused here rather than found when the control program starts.
 /// @throws io_error naming `path` (not the temporary file, which the caller never chose) and
-///         the system's reason, e.g. "No such file or directory" for a missing directory
+///         the system's reason, e.g. "No such file or directory" for a missing directory;
+///         invalid_argument naming `path` and the failed check when the object would not load
 template <class T>
 void save(const T& object,
           const std::string& path,
           const nlohmann::json& metadata = nlohmann::json::object(),
           Encoding encoding = Encoding::json) {
     const std::string bytes = to_artifact_bytes(object, metadata, encoding);
+    try {
+        T reloaded{};
+        (void)from_artifact_bytes(bytes, reloaded, path);
+    } catch (const parse_error& e) {
+        PROGNOS_THROW(invalid_argument("refusing to save '" + path +
+                                       "': the object would not load back: " + e.what()));
+    }
     const std::string temporary = path + ".tmp-" + detail::unique_suffix();
     // errno text through std::generic_category, which, unlike std::strerror, is thread-safe.
     const auto reason = [](int code) {

@@ -10,7 +10,7 @@
 /// dict; this value type says the same through named constructors: ClassWeight::none(),
 /// ::balanced() (n_samples / (n_classes * count of the class), counted on the labels given to
 /// fit, before any bootstrap) and ::explicit_weights({{label, weight}, ...}) (labels not listed
-/// weigh 1).
+/// weigh 1; a listed label absent from the training classes is an error, as in scikit-learn).
 
 #include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
@@ -60,7 +60,8 @@ public:
     /**
      * One weight per class (index = position in `classes`), from the class codes of the
      * training rows; empty for none().
-     * @throws invalid_argument naming `who` for a negative or non-finite explicit weight.
+     * @throws invalid_argument naming `who` for a negative or non-finite explicit weight, or
+     *         an explicit weight for a label that is not among `classes`.
      */
     std::vector<double>
     resolve(const std::vector<int>& codes, const IntVector& classes, const std::string& who) const {
@@ -87,10 +88,23 @@ public:
                         who + ": class_weight for label " + std::to_string(labels_[j]) +
                         " must be finite and >= 0, got " + std::to_string(weights_[j])));
                 }
+                bool found = false;
                 for (std::size_t c = 0; c < k; ++c) {
                     if (classes[static_cast<Index>(c)] == labels_[j]) {
                         w[c] = weights_[j];
+                        found = true;
                     }
+                }
+                if (!found) {
+                    // A mistyped failure label would otherwise leave the rare class unweighted
+                    // without a word.
+                    std::string known;
+                    for (std::size_t c = 0; c < k; ++c) {
+                        known += (c ? ", " : "") + std::to_string(classes[static_cast<Index>(c)]);
+                    }
+                    PROGNOS_THROW(invalid_argument(
+                        who + ": class_weight names label " + std::to_string(labels_[j]) +
+                        ", which is not among the training classes (" + known + ")"));
                 }
             }
             return w;

@@ -76,12 +76,19 @@ inline CostComplexityPath pruning_path(const FlatTree& tree) {
     return path;
 }
 
-/// Load-time checks of the growth parameters that fit would otherwise reject.
-template <class Archive>
-void require_growth_params(Archive& ar, int max_leaf_nodes, double ccp_alpha) {
-    ar.require(max_leaf_nodes == -1 || max_leaf_nodes >= 2,
+/// Load-time checks of the growth parameters that fit would otherwise reject, so a loaded
+/// model's parameters always describe a fit that could have happened (and a refit works).
+template <class Archive, class Params>
+void require_growth_params(Archive& ar, const Params& p) {
+    ar.require(p.max_depth == -1 || p.max_depth >= 1, "max_depth must be >= 1 or -1 (unlimited)");
+    ar.require(p.min_samples_split >= 2, "min_samples_split must be >= 2");
+    ar.require(p.min_samples_leaf >= 1, "min_samples_leaf must be >= 1");
+    ar.require(p.min_impurity_decrease >= 0.0 && std::isfinite(p.min_impurity_decrease),
+               "min_impurity_decrease must be finite and >= 0");
+    ar.require(p.max_leaf_nodes == -1 || p.max_leaf_nodes >= 2,
                "max_leaf_nodes must be >= 2 or -1 (unlimited)");
-    ar.require(ccp_alpha >= 0.0 && std::isfinite(ccp_alpha), "ccp_alpha must be finite and >= 0");
+    ar.require(p.ccp_alpha >= 0.0 && std::isfinite(p.ccp_alpha),
+               "ccp_alpha must be finite and >= 0");
 }
 
 /// Whether the splitter draws thresholds at random; rejects unknown values.
@@ -335,7 +342,7 @@ public:
             ar.require(problem.empty(), problem);
             ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
             params_.splitter = static_cast<Splitter>(splitter);
-            detail::require_growth_params(ar, params_.max_leaf_nodes, params_.ccp_alpha);
+            detail::require_growth_params(ar, params_);
             tree_.compile();
             classes_ =
                 Eigen::Map<const IntVector>(classes.data(), static_cast<Index>(classes.size()));
@@ -559,7 +566,7 @@ public:
             params_.criterion = static_cast<Criterion>(criterion);
             ar.require(splitter == 0 || splitter == 1, "splitter must be 0 (best) or 1 (random)");
             params_.splitter = static_cast<Splitter>(splitter);
-            detail::require_growth_params(ar, params_.max_leaf_nodes, params_.ccp_alpha);
+            detail::require_growth_params(ar, params_);
             ar.require(tree_.n_features >= 1, "n_features must be >= 1");
             const std::string problem = tree_.validate(1, tree_.n_features);
             ar.require(problem.empty(), problem);

@@ -254,6 +254,24 @@ public:
             return "values has " + std::to_string(values.size()) + " entries, expected " +
                    std::to_string(n) + " nodes x " + std::to_string(value_width);
         }
+        // Predict returns these numbers as they are: a NaN here would be a NaN answer.
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (!std::isfinite(values[i])) {
+                return "node " + std::to_string(i / static_cast<std::size_t>(value_width)) +
+                       " has a non-finite value";
+            }
+        }
+        for (double v : importances) {
+            if (!std::isfinite(v)) {
+                return "an importance is not finite";
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (missing_left[i] > 1) {
+                return "node " + std::to_string(i) + " has missing_left " +
+                       std::to_string(missing_left[i]) + ", expected 0 or 1";
+            }
+        }
         // A sound tree reaches every node exactly once from the root, and each child index is
         // larger than its parent's (pre-order). Requiring child > parent rules out cycles;
         // counting visits rules out shared children; together with n - 1 edges every node is
