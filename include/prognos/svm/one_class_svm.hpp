@@ -102,7 +102,7 @@ public:
         }
         const int threads = detail::solver_threads(who, params_.n_jobs);
         detail::SvcQ Q(
-            X, spec, std::vector<std::int8_t>(n, 1), params_.cache_size * 1048576.0, threads);
+            X, spec, std::vector<std::int8_t>(n, 1), params_.cache_size * 1048576.0, threads, who);
         detail::SmoSolver solver;
         const detail::SmoResult r =
             solver.solve(Q,
@@ -111,6 +111,7 @@ public:
                          std::vector<double>(n, 1.0),
                          std::move(alpha),
                          {params_.tol, params_.max_iter, params_.shrinking, threads});
+        detail::check_solution(who, r);
         std::vector<Index> support;
         std::vector<double> coef;
         for (Index i = 0; i < l; ++i) {

@@ -164,7 +164,7 @@ public:
                     prob_b.push_back(B);
                 }
                 const detail::BinarySolution sol =
-                    detail::train_binary(Xp, sign, c_pos, c_neg, spec, settings, cache_bytes);
+                    detail::train_binary(Xp, sign, c_pos, c_neg, spec, settings, cache_bytes, who);
                 rho[static_cast<std::size_t>(p)] = sol.rho;
                 status.converged = status.converged && sol.info.converged;
                 status.n_iter += sol.info.n_iter;
@@ -499,8 +499,8 @@ private:
                 continue;
             }
             const Matrix Xt = detail::take_rows(X, train);
-            const detail::BinarySolution sol =
-                detail::train_binary(Xt, train_sign, c_pos, c_neg, spec, settings, cache_bytes);
+            const detail::BinarySolution sol = detail::train_binary(
+                Xt, train_sign, c_pos, c_neg, spec, settings, cache_bytes, "SVC::fit");
             std::vector<Index> sv_rows;
             std::vector<double> sv_coef;
             for (std::size_t r = 0; r < train.size(); ++r) {

@@ -107,7 +107,7 @@ public:
             sign[b] = -1;
         }
         const int threads = detail::solver_threads(who, params_.n_jobs);
-        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0, threads);
+        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0, threads, who);
         detail::SmoSolver solver;
         const detail::SmoResult r =
             solver.solve(Q,
@@ -116,6 +116,7 @@ public:
                          std::vector<double>(n2, params_.C),
                          std::vector<double>(n2, 0.0),
                          {params_.tol, params_.max_iter, params_.shrinking, threads});
+        detail::check_solution(who, r);
 
         std::vector<Index> support;
         std::vector<double> coef;

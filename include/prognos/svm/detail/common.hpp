@@ -111,6 +111,25 @@ inline void check_positive(const std::string& who, const char* name, double v) {
     }
 }
 
+/**
+ * Throws numerical_error naming `who` when a solution holds a non-finite value. Kernel rows
+ * are checked as they are computed (see KernelRows), so this catches what is left: C times
+ * kernel values beyond the double range in the gradient, objective or rho.
+ */
+inline void check_solution(const std::string& who, const SmoResult& r) {
+    bool finite = std::isfinite(r.objective) && std::isfinite(r.rho);
+    for (double a : r.alpha) {
+        finite = finite && std::isfinite(a);
+    }
+    if (!finite) {
+        PROGNOS_THROW(numerical_error(
+            who + ": the solver met non-finite values (objective " + std::to_string(r.objective) +
+            ", rho " + std::to_string(r.rho) +
+            "): C times the kernel values overflow; scale the input (e.g. StandardScaler) or "
+            "use a smaller C, gamma or degree"));
+    }
+}
+
 /// A two-class problem solved: coefficient y_t a_t per row (0 for non-support rows).
 struct BinarySolution {
     std::vector<double> coef;
@@ -120,7 +139,7 @@ struct BinarySolution {
 
 /**
  * Trains C-SVC on the rows of X with signs y (+1/-1); rows with y = +1 get upper bound
- * c_pos, the others c_neg.
+ * c_pos, the others c_neg. `who` names the estimator in numerical errors.
  */
 inline BinarySolution train_binary(const Matrix& X,
                                    const std::vector<std::int8_t>& y,
@@ -128,17 +147,19 @@ inline BinarySolution train_binary(const Matrix& X,
                                    double c_neg,
                                    const KernelSpec& spec,
                                    const SmoSettings& settings,
-                                   double cache_bytes) {
+                                   double cache_bytes,
+                                   const std::string& who) {
     const auto n = static_cast<std::size_t>(X.rows());
     std::vector<double> C(n);
     for (std::size_t t = 0; t < n; ++t) {
         C[t] = y[t] > 0 ? c_pos : c_neg;
     }
-    SvcQ Q(X, spec, y, cache_bytes, settings.n_threads);
+    SvcQ Q(X, spec, y, cache_bytes, settings.n_threads, who);
     SmoSolver solver;
     BinarySolution out;
     out.info =
         solver.solve(Q, std::vector<double>(n, -1.0), y, C, std::vector<double>(n, 0.0), settings);
+    check_solution(who, out.info);
     out.rho = out.info.rho;
     out.coef.resize(n);
     for (std::size_t t = 0; t < n; ++t) {

@@ -20,7 +20,9 @@
 /// answer. Q rows come from a QMatrix, which caches them in float.
 ///
 /// Reaching the iteration limit is not an error: the solver stops, reports converged = false,
-/// and the caller keeps the current, feasible but not optimal, solution.
+/// and the caller keeps the current, feasible but not optimal, solution. A gradient that
+/// overflows is: the solver stops at once with a NaN objective, which the estimators turn
+/// into numerical_error (see detail::check_solution).
 
 #include <prognos/core/types.hpp>
 #include <prognos/svm/detail/kernel_cache.hpp>
@@ -31,6 +33,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,8 +59,9 @@ public:
          const KernelSpec& spec,
          std::vector<std::int8_t> y,
          double cache_bytes,
-         int n_threads = 1)
-        : rows_(std::move(X), spec, n_threads)
+         int n_threads = 1,
+         std::string who = "SVM")
+        : rows_(std::move(X), spec, n_threads, std::move(who))
         , cache_(rows_.size(), cache_bytes)
         , y_(static_cast<std::size_t>(rows_.size()))
         , diag_(static_cast<std::size_t>(rows_.size())) {
@@ -101,8 +105,12 @@ private:
 /// two rows at once).
 class SvrQ final : public QMatrix {
 public:
-    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes, int n_threads = 1)
-        : rows_(std::move(X), spec, n_threads)
+    SvrQ(Matrix X,
+         const KernelSpec& spec,
+         double cache_bytes,
+         int n_threads = 1,
+         std::string who = "SVM")
+        : rows_(std::move(X), spec, n_threads, std::move(who))
         , cache_(rows_.size(), cache_bytes)
         , l_(rows_.size()) {
         const auto two_l = static_cast<std::size_t>(2 * l_);
@@ -195,6 +203,7 @@ public:
         alpha_ = std::move(alpha);
         eps_ = settings.tol;
         unshrink_ = false;
+        non_finite_ = false;
         const auto n = static_cast<std::size_t>(l_);
         status_.resize(n);
         active_set_.resize(n);
@@ -227,6 +236,9 @@ public:
             Index i = -1;
             Index j = -1;
             if (!select_working_set(i, j)) {
+                if (non_finite_) {
+                    break;
+                }
                 // Optimal on the active set: rebuild the whole gradient and check all.
                 reconstruct_gradient();
                 active_size_ = l_;
@@ -251,7 +263,7 @@ public:
         for (std::size_t t = 0; t < n; ++t) {
             obj += alpha_[t] * (G_[t] + p_[t]);
         }
-        result.objective = obj / 2.0;
+        result.objective = non_finite_ ? std::numeric_limits<double>::quiet_NaN() : obj / 2.0;
         result.n_iter = iter;
         result.alpha.assign(n, 0.0);
         for (std::size_t t = 0; t < n; ++t) {
@@ -325,6 +337,12 @@ private:
             v[t] = -ys[t] * G[t] + pen_up[t];
         }
         const double gmax = Eigen::Map<const Eigen::ArrayXd>(v, n).maxCoeff();
+        if (!std::isfinite(gmax)) {
+            // A gradient overflowed (C times kernel values beyond double): the backward scan
+            // below would never find a NaN. Stop; solve() reports a NaN objective.
+            non_finite_ = true;
+            return false;
+        }
         if (gmax <= excluded / 2.0) {
             return false; // I_up is empty: nothing can move
         }
@@ -350,6 +368,10 @@ private:
         }
         const double gmax2 = Eigen::Map<const Eigen::ArrayXd>(w, n).maxCoeff();
         const double best = Eigen::Map<const Eigen::ArrayXd>(v, n).minCoeff();
+        if (std::isnan(best) || std::isnan(gmax2)) {
+            non_finite_ = true;
+            return false;
+        }
         if (gmax + gmax2 < eps_ || best == inf()) {
             return false;
         }
@@ -617,6 +639,7 @@ private:
     Index active_size_ = 0;
     double eps_ = 1e-3;
     bool unshrink_ = false;
+    bool non_finite_ = false; // a gradient turned inf or NaN; the result is not usable
     std::vector<double> p_;
     std::vector<std::int8_t> y_;
     std::vector<double> C_;

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// SVMs on degenerate input: kernel values beyond the float cache, data whose variance
+// overflows, fits that would run for minutes, one-class boundaries with every row on them, and
+// artifacts whose hyper-parameters were tampered with.
+
+#include <prognos/core/random.hpp>
+#include <prognos/io/artifact.hpp>
+#include <prognos/io/json_archive.hpp>
+#include <prognos/svm.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "support/catch.hpp"
+#include "tree/tree_test_support.hpp"
+
+using prognos::Gamma;
+using prognos::IntVector;
+using prognos::Kernel;
+using prognos::Matrix;
+using prognos::OneClassSVM;
+using prognos::SVC;
+using prognos::SVR;
+using prognos::Vector;
+
+namespace {
+
+// Readings shaped like AI4I's unscaled columns (air K, process K, rpm, torque Nm, wear min),
+// seeded, with a label that depends on torque and wear.
+void ai4i_like(int n, Matrix& X, IntVector& y) {
+    prognos::Random rng(7);
+    X.resize(n, 5);
+    y.resize(n);
+    for (int i = 0; i < n; ++i) {
+        X(i, 0) = 298.0 + 2.0 * rng.uniform01();
+        X(i, 1) = 308.0 + 2.0 * rng.uniform01();
+        X(i, 2) = 1300.0 + 1500.0 * rng.uniform01();
+        X(i, 3) = 10.0 + 60.0 * rng.uniform01();
+        X(i, 4) = 250.0 * rng.uniform01();
+        y[i] = X(i, 3) * X(i, 4) > 7000.0 ? 1 : 0;
+    }
+}
+
+} // namespace
+
+TEST_CASE("SVMs refuse kernel values that overflow the float kernel cache", "[svm][degenerate]") {
+    Matrix X;
+    IntVector y;
+    ai4i_like(60, X, y);
+    // poly degree 7, gamma 1 on unscaled rows: the diagonal alone is about (3e6)^7 = 2e45.
+    SVC::Params p;
+    p.kernel = Kernel::poly;
+    p.degree = 7;
+    p.gamma = Gamma::of(1.0);
+    REQUIRE_THROWS_AS(SVC(p).fit(X, y), prognos::numerical_error);
+    REQUIRE_THROWS_WITH(SVC(p).fit(X, y),
+                        ptest::contains("SVC::fit: kernel values overflow") &&
+                            ptest::contains("scale the input"));
+
+    // linear with X * 1e25: dot products about 1e50 > 3.4e38.
+    SVC::Params lin;
+    lin.kernel = Kernel::linear;
+    REQUIRE_THROWS_AS(SVC(lin).fit(X * 1e25, y), prognos::numerical_error);
+    // poly degree 60 on X * 100 (values of 1e5; the kernel is far beyond 1e38).
+    SVC::Params p60;
+    p60.kernel = Kernel::poly;
+    p60.degree = 60;
+    REQUIRE_THROWS_AS(SVC(p60).fit(X * 100.0, y), prognos::numerical_error);
+
+    SVR::Params rp;
+    rp.kernel = Kernel::poly;
+    rp.degree = 7;
+    rp.gamma = Gamma::of(1.0);
+    REQUIRE_THROWS_WITH(SVR(rp).fit(X, X.col(3)),
+                        ptest::contains("SVR::fit: kernel values overflow"));
+    OneClassSVM::Params op;
+    op.kernel = Kernel::linear;
+    REQUIRE_THROWS_WITH(OneClassSVM(op).fit(X * 1e25),
+                        ptest::contains("OneClassSVM::fit: kernel values overflow"));
+
+    // poly with a negative coef0: the diagonal (gamma |x|² - 1)^d is 0 for these two rows, but
+    // the off-diagonal (gamma x·y - 1)^d = (-2)^200 ~ 1.6e60 is not; the row check finds it.
+    Matrix Z(2, 1);
+    Z << 1.0, -1.0;
+    SVC::Params neg;
+    neg.kernel = Kernel::poly;
+    neg.degree = 200;
+    neg.gamma = Gamma::of(1.0);
+    neg.coef0 = -1.0;
+    IntVector yz(2);
+    yz << 0, 1;
+    REQUIRE_THROWS_WITH(SVC(neg).fit(Z, yz), ptest::contains("kernel values overflow"));
+
+    // The same data scaled fit and converge to a finite model.
+    SVC ok(p);
+    const Matrix Xs = (X.rowwise() - X.colwise().mean()).array().rowwise() /
+                      ((X.rowwise() - X.colwise().mean()).array().square().colwise().mean().sqrt());
+    p.gamma = Gamma::of(0.1);
+    ok = SVC(p);
+    ok.fit(Xs, y);
+    CHECK(std::isfinite(ok.status().objective));
+    CHECK(ok.decision_function(Xs).allFinite());
+}
