@@ -101,3 +101,25 @@ TEST_CASE("SVMs refuse kernel values that overflow the float kernel cache", "[sv
     CHECK(std::isfinite(ok.status().objective));
     CHECK(ok.decision_function(Xs).allFinite());
 }
+
+TEST_CASE("Gamma scale refuses data whose variance overflows", "[svm][degenerate][kernel]") {
+    Matrix X;
+    IntVector y;
+    ai4i_like(20, X, y);
+    // Entries of 1e160: their squares (1e320) overflow, Var = inf and 1 / (d Var) = 0.
+    const Matrix huge = X * 1e158;
+    REQUIRE_THROWS_AS(SVC().fit(huge, y), prognos::numerical_error);
+    REQUIRE_THROWS_WITH(SVC().fit(huge, y),
+                        ptest::contains("SVC::fit: gamma = scale cannot be computed") &&
+                            ptest::contains("variance"));
+    REQUIRE_THROWS_WITH(OneClassSVM().fit(huge),
+                        ptest::contains("OneClassSVM::fit: gamma = scale"));
+    REQUIRE_THROWS_WITH(SVR().fit(huge, X.col(0)), ptest::contains("SVR::fit: gamma = scale"));
+    // A fixed gamma does not need the variance, but the rbf rows are computed in float from
+    // the centred data, which cannot hold 1e161: also a numerical error, not a NaN model.
+    SVC::Params p;
+    p.gamma = Gamma::of(1.0);
+    REQUIRE_THROWS_WITH(SVC(p).fit(huge, y),
+                        ptest::contains("SVC::fit: the rbf kernel") &&
+                            ptest::contains("scale the input"));
+}

@@ -197,6 +197,13 @@ public:
             const Eigen::RowVectorXd mean = X.colwise().mean();
             xf_ = Eigen::MatrixXf::Zero(padded_, d);
             xf_.topRows(n) = (X.rowwise() - mean).cast<float>();
+            if (!xf_.allFinite()) {
+                // Centred entries beyond the float range (about 3.4e38) would give inf - inf.
+                PROGNOS_THROW(numerical_error(
+                    who_ + ": the rbf kernel works on the centred rows in float, and X holds "
+                           "entries beyond 3.4e38 from its column means; scale the input (e.g. "
+                           "StandardScaler)"));
+            }
             xi_f_.resize(d);
             if (threads_ > 1) {
                 worker_ = std::make_unique<RowWorker>(
