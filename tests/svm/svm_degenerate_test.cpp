@@ -123,3 +123,29 @@ TEST_CASE("Gamma scale refuses data whose variance overflows", "[svm][degenerate
                         ptest::contains("SVC::fit: the rbf kernel") &&
                             ptest::contains("scale the input"));
 }
+
+TEST_CASE("SVMs stop at the automatic iteration limit by default", "[svm][degenerate]") {
+    // libsvm's cap, worked by hand: max(1e7, 100 n).
+    CHECK(prognos::detail::default_max_iter(20) == 10'000'000);
+    CHECK(prognos::detail::default_max_iter(200'000) == 20'000'000);
+    // Random labels on 12 rows with C = 1e10 and a linear kernel: the data are not separable,
+    // so the dual optimum has alphas near 1e10 that SMO approaches by tiny steps (with no
+    // limit 200 such rows ran 1.1e9 iterations). The default max_iter = -1 now ends at the
+    // cap and reports it, without an exception.
+    prognos::Random rng(3);
+    Matrix X(12, 2);
+    IntVector y(12);
+    for (int i = 0; i < 12; ++i) {
+        X(i, 0) = rng.uniform01();
+        X(i, 1) = rng.uniform01();
+        y[i] = i % 2;
+    }
+    SVC::Params p;
+    p.kernel = Kernel::linear;
+    p.C = 1e10;
+    SVC svc(p);
+    REQUIRE_NOTHROW(svc.fit(X, y));
+    CHECK_FALSE(svc.status().converged);
+    CHECK(svc.status().n_iter == 10'000'000);
+    CHECK(svc.decision_function(X).allFinite());
+}

@@ -74,7 +74,9 @@ public:
         /// Weights n_rows / (n_classes · n_rows_of_class) ('balanced'); class_weight entries
         /// then multiply these.
         bool class_weight_balanced = false;
-        /// SMO iteration limit per sub-problem; -1 for none.
+        /// SMO iteration limit per sub-problem; -1 (the default) for an automatic limit of
+        /// max(10 000 000, 100 · n) iterations for n dual variables (rows), libsvm's cap.
+        /// Hitting it is not an error: status().converged turns false.
         long long max_iter = -1;
         /// Seeds the cross-validation folds of the probability calibration.
         std::uint64_t seed = 0;

@@ -50,7 +50,9 @@ public:
         /// forests' default). The fitted model is the same for every value: each kernel value is
         /// computed by the same instructions whichever thread computes it.
         int n_jobs = -1;
-        /// SMO iteration limit; -1 for none.
+        /// SMO iteration limit; -1 (the default) for an automatic limit of
+        /// max(10 000 000, 100 · n) iterations for n dual variables (rows; 2 · rows for SVR),
+        /// libsvm's cap. Hitting it is not an error: status().converged turns false.
         long long max_iter = -1;
     };
 

@@ -89,7 +89,8 @@ check_solver_params(const std::string& who, double tol, double cache_size, long 
                                        std::to_string(cache_size)));
     }
     if (max_iter < -1 || max_iter == 0) {
-        PROGNOS_THROW(invalid_argument(who + ": max_iter must be >= 1 or -1 (no limit), got " +
+        PROGNOS_THROW(invalid_argument(who +
+                                       ": max_iter must be >= 1 or -1 (automatic limit), got " +
                                        std::to_string(max_iter)));
     }
 }

@@ -174,10 +174,19 @@ struct SmoResult {
     bool converged = true;     ///< false when the iteration limit stopped the solver
 };
 
+/**
+ * The iteration limit max_iter = -1 stands for: max(10 000 000, 100 · n) for n dual variables
+ * (libsvm's cap). Without one, a very large C (1e10 on 200 rows) ran for 1.1e9 iterations and
+ * minutes; at the cap the fit ends like any max_iter fit, with converged = false.
+ */
+inline long long default_max_iter(Index n_variables) noexcept {
+    return std::max<long long>(10'000'000LL, 100LL * static_cast<long long>(n_variables));
+}
+
 /// Solver settings.
 struct SmoSettings {
     double tol = 1e-3;       ///< stop when the maximal violation is below this
-    long long max_iter = -1; ///< iteration limit; -1 for none
+    long long max_iter = -1; ///< iteration limit; -1 for default_max_iter(n)
     bool shrinking = true;   ///< use the shrinking heuristic
     int n_threads = 1;       ///< threads computing kernel rows (resolved n_jobs, >= 1)
 };
@@ -225,8 +234,8 @@ public:
         SmoResult result;
         long long iter = 0;
         Index counter = std::min<Index>(l_, 1000) + 1;
-        const long long max_iter = settings.max_iter;
-        while (max_iter < 0 || iter < max_iter) {
+        const long long max_iter = settings.max_iter > 0 ? settings.max_iter : default_max_iter(l_);
+        while (iter < max_iter) {
             if (--counter == 0) {
                 counter = std::min<Index>(l_, 1000);
                 if (settings.shrinking) {
@@ -250,7 +259,7 @@ public:
             ++iter;
             update_pair(i, j);
         }
-        if (max_iter >= 0 && iter >= max_iter) {
+        if (iter >= max_iter) {
             result.converged = false;
             if (active_size_ < l_) {
                 reconstruct_gradient();
