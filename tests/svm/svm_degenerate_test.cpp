@@ -149,3 +149,46 @@ TEST_CASE("SVMs stop at the automatic iteration limit by default", "[svm][degene
     CHECK(svc.status().n_iter == 10'000'000);
     CHECK(svc.decision_function(X).allFinite());
 }
+
+TEST_CASE("OneClassSVM flags at most nu of the training rows on degenerate data",
+          "[svm][degenerate][one_class][sklearn]") {
+    // Fixtures from tests/data/svm/gen_one_class_degenerate.py (scikit-learn 1.2.1).
+    const nlohmann::json all =
+        ptest::read_json(std::string(PROGNOS_TEST_DATA_DIR) + "/svm/one_class_degenerate.json");
+    const double tol = all["tol"].get<double>();
+    for (const auto& c : all["cases"]) {
+        const std::string name = c["name"].get<std::string>();
+        INFO(name);
+        const Matrix X = ptest::json_matrix(c["X"]);
+        const auto dec = c["decision"].get<std::vector<double>>();
+        OneClassSVM::Params p;
+        p.nu = c["nu"].get<double>();
+        p.tol = tol;
+        OneClassSVM oc(p);
+        oc.fit(X);
+        const Vector d = oc.decision_function(X);
+        // Both solvers stop within tol of the optimum, so decisions agree within tol.
+        for (prognos::Index i = 0; i < X.rows(); ++i) {
+            CHECK(std::abs(d[i] - dec[static_cast<std::size_t>(i)]) <= tol);
+        }
+        // scikit-learn's sign rule flags most rows here; nu bounds prognos's fraction.
+        CHECK(c["sklearn_outlier_fraction"].get<double>() > p.nu);
+        const IntVector pred = oc.predict(X);
+        const auto flagged = static_cast<double>((pred.array() < 0).count());
+        CHECK(flagged <= p.nu * static_cast<double>(X.rows()));
+        for (prognos::Index i = 0; i < X.rows(); ++i) {
+            CHECK(oc.predict_row(X.row(i).data()) == pred[i]);
+        }
+    }
+    // Identical rows, worked by hand: every decision is exactly 0 (each row is the boundary)
+    // and every row is an inlier.
+    OneClassSVM ones;
+    ones.fit(Matrix::Ones(40, 3));
+    CHECK(ones.decision_function(Matrix::Ones(40, 3)).cwiseAbs().maxCoeff() <= 1e-12);
+    CHECK((ones.predict(Matrix::Ones(40, 3)).array() == 1).all());
+    // A row far away is still an outlier (rbf value 0: decision = -rho = -20 with gamma scale
+    // 1 on constant data and Σ a = ν l = 20).
+    const Matrix far = Matrix::Constant(1, 3, 50.0);
+    CHECK(ones.decision_function(far)[0] == Approx(-20.0));
+    CHECK(ones.predict(far)[0] == -1);
+}
