@@ -8,6 +8,8 @@
 #include <prognos/io/json_archive.hpp>
 #include <prognos/svm.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <string>
 
@@ -191,4 +193,72 @@ TEST_CASE("OneClassSVM flags at most nu of the training rows on degenerate data"
     const Matrix far = Matrix::Constant(1, 3, 50.0);
     CHECK(ones.decision_function(far)[0] == Approx(-20.0));
     CHECK(ones.predict(far)[0] == -1);
+}
+
+namespace {
+
+// Loads `good` with one field replaced into a fresh Model; the error text when refused.
+template <class Model>
+std::string load_error(const nlohmann::json& good, const char* key, const nlohmann::json& v) {
+    nlohmann::json j = good;
+    REQUIRE(j.contains(key));
+    j[key] = v;
+    Model out;
+    try {
+        prognos::io::from_json(j, out);
+    } catch (const prognos::parse_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("SVM loading checks hyper-parameters as fit does", "[svm][degenerate][io]") {
+    Matrix X;
+    IntVector y;
+    ai4i_like(30, X, y);
+    const Matrix Xs = (X.rowwise() - X.colwise().mean()).array().rowwise() /
+                      ((X.rowwise() - X.colwise().mean()).array().square().colwise().mean().sqrt());
+    SVC::Params p;
+    p.kernel = Kernel::poly;
+    p.gamma = Gamma::of(0.2);
+    SVC svc(p);
+    svc.fit(Xs, y);
+    const nlohmann::json good = prognos::io::to_json(svc);
+    // The untouched artifact loads (the checks below are what refuses, nothing else).
+    CHECK(load_error<SVC>(good, "C", good["C"]).empty());
+    CHECK_THAT(load_error<SVC>(good, "C", -3.0), ptest::contains("C must be > 0"));
+    CHECK_THAT(load_error<SVC>(good, "tol", -3.0), ptest::contains("tol must be > 0"));
+    CHECK_THAT(load_error<SVC>(good, "max_iter", 0), ptest::contains("max_iter must be"));
+    CHECK_THAT(load_error<SVC>(good, "cache_size", 0.0), ptest::contains("cache_size"));
+    CHECK_THAT(load_error<SVC>(good, "degree", 0), ptest::contains("degree must be >= 1"));
+    CHECK_THAT(load_error<SVC>(good, "gamma", -1.0), ptest::contains("gamma must be > 0"));
+    CHECK_THAT(load_error<SVC>(good, "class_weight_values", nlohmann::json::array()),
+               ptest::contains("differ in length"));
+    // Tampered fitted kernels: (0.2 x·x)^(2^31-1) and (1e300 x·x)^3 overflow for these rows.
+    CHECK_THAT(load_error<SVC>(good, "kernel_degree", 2147483647),
+               ptest::contains("kernel values overflow"));
+    CHECK_THAT(load_error<SVC>(good, "kernel_gamma", 1e300),
+               ptest::contains("kernel values overflow"));
+
+    SVR::Params rp;
+    rp.kernel = Kernel::poly;
+    SVR svr(rp);
+    svr.fit(Xs, Xs.col(0));
+    const nlohmann::json rgood = prognos::io::to_json(svr);
+    CHECK_THAT(load_error<SVR>(rgood, "epsilon", -1.0), ptest::contains("epsilon must be >= 0"));
+    CHECK_THAT(load_error<SVR>(rgood, "C", 0.0), ptest::contains("C must be > 0"));
+    CHECK_THAT(load_error<SVR>(rgood, "kernel_gamma", 1e300),
+               ptest::contains("kernel values overflow"));
+
+    OneClassSVM::Params op;
+    op.kernel = Kernel::poly;
+    OneClassSVM oc(op);
+    oc.fit(Xs);
+    const nlohmann::json ogood = prognos::io::to_json(oc);
+    CHECK_THAT(load_error<OneClassSVM>(ogood, "nu", 2.0), ptest::contains("nu must be in (0, 1]"));
+    CHECK_THAT(load_error<OneClassSVM>(ogood, "tol", 0.0), ptest::contains("tol must be > 0"));
+    CHECK_THAT(load_error<OneClassSVM>(ogood, "kernel_degree", 2147483647),
+               ptest::contains("kernel values overflow"));
 }

@@ -231,10 +231,18 @@ public:
                        "dual_coef and support need one entry per support vector");
             ar.require(coef_.allFinite() && std::isfinite(rho_),
                        "dual_coef and rho must be finite");
+            ar.require(params_.nu > 0.0 && params_.nu <= 1.0, "nu must be in (0, 1]");
             support_ =
                 Eigen::Map<const IntVector>(support.data(), static_cast<Index>(support.size()));
             n_features_ = static_cast<Index>(n_features);
             status_.n_iter = static_cast<long long>(n_iter);
+            if (support_set_.size() > 0) {
+                double s = -rho_;
+                for (Index k = 0; k < support_set_.size(); ++k) {
+                    s += coef_[k] * support_set_.k(support_set_.sv.data(), k);
+                }
+                detail::require_finite_decision(ar, s);
+            }
         }
     }
 

@@ -385,10 +385,13 @@ private:
                      const std::vector<int>& classes,
                      const std::vector<int>& support,
                      const std::vector<int>& n_support) {
+        ar.require(std::isfinite(params_.C) && params_.C > 0.0, "C must be > 0");
         ar.require(cw_classes.size() == cw_values.size(),
                    "class_weight_classes and class_weight_values differ in length");
         params_.class_weight.clear();
         for (std::size_t i = 0; i < cw_classes.size(); ++i) {
+            ar.require(std::isfinite(cw_values[i]) && cw_values[i] > 0.0,
+                       "class_weight_values must be > 0");
             params_.class_weight[cw_classes[i]] = cw_values[i];
         }
         ar.require(classes.size() >= 2, "classes must hold at least 2 classes");
@@ -425,6 +428,15 @@ private:
         support_ = Eigen::Map<const IntVector>(support.data(), static_cast<Index>(support.size()));
         n_support_ = Eigen::Map<const IntVector>(n_support.data(), k);
         n_features_ = static_cast<Index>(n_features);
+        if (n_sv > 0) {
+            std::vector<double> dec(static_cast<std::size_t>(n_pairs));
+            decisions_row(support_set_.sv.data(), dec.data());
+            double sum = 0.0;
+            for (double v : dec) {
+                sum += v;
+            }
+            detail::require_finite_decision(ar, sum);
+        }
     }
 
     std::vector<double> class_weights(const std::vector<int>& classes,
