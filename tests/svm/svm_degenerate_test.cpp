@@ -95,11 +95,10 @@ TEST_CASE("SVMs refuse kernel values that overflow the float kernel cache", "[sv
     REQUIRE_THROWS_WITH(SVC(neg).fit(Z, yz), ptest::contains("kernel values overflow"));
 
     // The same data scaled fit and converge to a finite model.
-    SVC ok(p);
     const Matrix Xs = (X.rowwise() - X.colwise().mean()).array().rowwise() /
                       ((X.rowwise() - X.colwise().mean()).array().square().colwise().mean().sqrt());
     p.gamma = Gamma::of(0.1);
-    ok = SVC(p);
+    SVC ok(p);
     ok.fit(Xs, y);
     CHECK(std::isfinite(ok.status().objective));
     CHECK(ok.decision_function(Xs).allFinite());
