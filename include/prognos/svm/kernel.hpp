@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace prognos {
@@ -35,7 +36,7 @@ struct Gamma {
     /// How gamma is obtained.
     enum class Rule : int {
         value = 0,    ///< the number given
-        scale = 1,    ///< 1 / (n_features · Var(X)), Var over every entry of X (the default)
+        scale = 1,    ///< 1 / (n_features · Var(X)) over every entry of X (the default)
         automatic = 2 ///< 1 / n_features (scikit-learn's 'auto')
     };
 
@@ -174,10 +175,21 @@ inline KernelSpec resolve_kernel(
     case Gamma::Rule::scale: {
         // scikit-learn's rule: the variance over every entry of X. Constant data (variance 0)
         // gets gamma = 1, as in scikit-learn, instead of a division by zero.
+        // Entries beyond about 1e154 make the variance overflow to infinity, and 1 / inf = 0
+        // is no kernel coefficient (the model would fit a constant kernel and could not even
+        // be loaded back): refuse it here, naming the cause.
         const double n = static_cast<double>(X.size());
         const double mean = X.sum() / n;
         const double var = (X.array() - mean).square().sum() / n;
         spec.gamma = var > 0.0 ? 1.0 / (static_cast<double>(X.cols()) * var) : 1.0;
+        if (!std::isfinite(var) || !(spec.gamma > 0.0) || !std::isfinite(spec.gamma)) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "variance %.3g, gamma %.3g", var, spec.gamma);
+            PROGNOS_THROW(numerical_error(
+                who + ": gamma = scale cannot be computed from X (" + buf +
+                "): the variance of the entries overflows or underflows double; scale the "
+                "input (e.g. StandardScaler) or give gamma as a number"));
+        }
         break;
     }
     case Gamma::Rule::automatic:

@@ -74,7 +74,9 @@ public:
         /// Weights n_rows / (n_classes · n_rows_of_class) ('balanced'); class_weight entries
         /// then multiply these.
         bool class_weight_balanced = false;
-        /// SMO iteration limit per sub-problem; -1 for none.
+        /// SMO iteration limit per sub-problem; -1 (the default) for an automatic limit of
+        /// max(10 000 000, 100 · n) iterations for n dual variables (rows), libsvm's cap.
+        /// Hitting it is not an error: status().converged turns false.
         long long max_iter = -1;
         /// Seeds the cross-validation folds of the probability calibration.
         std::uint64_t seed = 0;
@@ -164,7 +166,7 @@ public:
                     prob_b.push_back(B);
                 }
                 const detail::BinarySolution sol =
-                    detail::train_binary(Xp, sign, c_pos, c_neg, spec, settings, cache_bytes);
+                    detail::train_binary(Xp, sign, c_pos, c_neg, spec, settings, cache_bytes, who);
                 rho[static_cast<std::size_t>(p)] = sol.rho;
                 status.converged = status.converged && sol.info.converged;
                 status.n_iter += sol.info.n_iter;
@@ -383,10 +385,13 @@ private:
                      const std::vector<int>& classes,
                      const std::vector<int>& support,
                      const std::vector<int>& n_support) {
+        ar.require(std::isfinite(params_.C) && params_.C > 0.0, "C must be > 0");
         ar.require(cw_classes.size() == cw_values.size(),
                    "class_weight_classes and class_weight_values differ in length");
         params_.class_weight.clear();
         for (std::size_t i = 0; i < cw_classes.size(); ++i) {
+            ar.require(std::isfinite(cw_values[i]) && cw_values[i] > 0.0,
+                       "class_weight_values must be > 0");
             params_.class_weight[cw_classes[i]] = cw_values[i];
         }
         ar.require(classes.size() >= 2, "classes must hold at least 2 classes");
@@ -423,6 +428,15 @@ private:
         support_ = Eigen::Map<const IntVector>(support.data(), static_cast<Index>(support.size()));
         n_support_ = Eigen::Map<const IntVector>(n_support.data(), k);
         n_features_ = static_cast<Index>(n_features);
+        if (n_sv > 0) {
+            std::vector<double> dec(static_cast<std::size_t>(n_pairs));
+            decisions_row(support_set_.sv.data(), dec.data());
+            double sum = 0.0;
+            for (double v : dec) {
+                sum += v;
+            }
+            detail::require_finite_decision(ar, sum);
+        }
     }
 
     std::vector<double> class_weights(const std::vector<int>& classes,
@@ -499,8 +513,8 @@ private:
                 continue;
             }
             const Matrix Xt = detail::take_rows(X, train);
-            const detail::BinarySolution sol =
-                detail::train_binary(Xt, train_sign, c_pos, c_neg, spec, settings, cache_bytes);
+            const detail::BinarySolution sol = detail::train_binary(
+                Xt, train_sign, c_pos, c_neg, spec, settings, cache_bytes, "SVC::fit");
             std::vector<Index> sv_rows;
             std::vector<double> sv_coef;
             for (std::size_t r = 0; r < train.size(); ++r) {

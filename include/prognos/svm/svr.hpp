@@ -50,7 +50,9 @@ public:
         /// forests' default). The fitted model is the same for every value: each kernel value is
         /// computed by the same instructions whichever thread computes it.
         int n_jobs = -1;
-        /// SMO iteration limit; -1 for none.
+        /// SMO iteration limit; -1 (the default) for an automatic limit of
+        /// max(10 000 000, 100 · n) iterations for n dual variables (rows; 2 · rows for SVR),
+        /// libsvm's cap. Hitting it is not an error: status().converged turns false.
         long long max_iter = -1;
     };
 
@@ -107,7 +109,7 @@ public:
             sign[b] = -1;
         }
         const int threads = detail::solver_threads(who, params_.n_jobs);
-        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0, threads);
+        detail::SvrQ Q(X, spec, params_.cache_size * 1024.0 * 1024.0, threads, who);
         detail::SmoSolver solver;
         const detail::SmoResult r =
             solver.solve(Q,
@@ -116,6 +118,7 @@ public:
                          std::vector<double>(n2, params_.C),
                          std::vector<double>(n2, 0.0),
                          {params_.tol, params_.max_iter, params_.shrinking, threads});
+        detail::check_solution(who, r);
 
         std::vector<Index> support;
         std::vector<double> coef;
@@ -209,10 +212,20 @@ public:
                        "dual_coef and support need one entry per support vector");
             ar.require(coef_.allFinite() && std::isfinite(rho_),
                        "dual_coef and rho must be finite");
+            ar.require(std::isfinite(params_.C) && params_.C > 0.0, "C must be > 0");
+            ar.require(std::isfinite(params_.epsilon) && params_.epsilon >= 0.0,
+                       "epsilon must be >= 0");
             support_ =
                 Eigen::Map<const IntVector>(support.data(), static_cast<Index>(support.size()));
             n_features_ = static_cast<Index>(n_features);
             status_.n_iter = static_cast<long long>(n_iter);
+            if (support_set_.size() > 0) {
+                double s = -rho_;
+                for (Index k = 0; k < support_set_.size(); ++k) {
+                    s += coef_[k] * support_set_.k(support_set_.sv.data(), k);
+                }
+                detail::require_finite_decision(ar, s);
+            }
         }
     }
 

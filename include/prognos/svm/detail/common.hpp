@@ -89,7 +89,8 @@ check_solver_params(const std::string& who, double tol, double cache_size, long 
                                        std::to_string(cache_size)));
     }
     if (max_iter < -1 || max_iter == 0) {
-        PROGNOS_THROW(invalid_argument(who + ": max_iter must be >= 1 or -1 (no limit), got " +
+        PROGNOS_THROW(invalid_argument(who +
+                                       ": max_iter must be >= 1 or -1 (automatic limit), got " +
                                        std::to_string(max_iter)));
     }
 }
@@ -111,6 +112,25 @@ inline void check_positive(const std::string& who, const char* name, double v) {
     }
 }
 
+/**
+ * Throws numerical_error naming `who` when a solution holds a non-finite value. Kernel rows
+ * are checked as they are computed (see KernelRows), so this catches what is left: C times
+ * kernel values beyond the double range in the gradient, objective or rho.
+ */
+inline void check_solution(const std::string& who, const SmoResult& r) {
+    bool finite = std::isfinite(r.objective) && std::isfinite(r.rho);
+    for (double a : r.alpha) {
+        finite = finite && std::isfinite(a);
+    }
+    if (!finite) {
+        PROGNOS_THROW(numerical_error(
+            who + ": the solver met non-finite values (objective " + std::to_string(r.objective) +
+            ", rho " + std::to_string(r.rho) +
+            "): C times the kernel values overflow; scale the input (e.g. StandardScaler) or "
+            "use a smaller C, gamma or degree"));
+    }
+}
+
 /// A two-class problem solved: coefficient y_t a_t per row (0 for non-support rows).
 struct BinarySolution {
     std::vector<double> coef;
@@ -120,7 +140,7 @@ struct BinarySolution {
 
 /**
  * Trains C-SVC on the rows of X with signs y (+1/-1); rows with y = +1 get upper bound
- * c_pos, the others c_neg.
+ * c_pos, the others c_neg. `who` names the estimator in numerical errors.
  */
 inline BinarySolution train_binary(const Matrix& X,
                                    const std::vector<std::int8_t>& y,
@@ -128,17 +148,19 @@ inline BinarySolution train_binary(const Matrix& X,
                                    double c_neg,
                                    const KernelSpec& spec,
                                    const SmoSettings& settings,
-                                   double cache_bytes) {
+                                   double cache_bytes,
+                                   const std::string& who) {
     const auto n = static_cast<std::size_t>(X.rows());
     std::vector<double> C(n);
     for (std::size_t t = 0; t < n; ++t) {
         C[t] = y[t] > 0 ? c_pos : c_neg;
     }
-    SvcQ Q(X, spec, y, cache_bytes, settings.n_threads);
+    SvcQ Q(X, spec, y, cache_bytes, settings.n_threads, who);
     SmoSolver solver;
     BinarySolution out;
     out.info =
         solver.solve(Q, std::vector<double>(n, -1.0), y, C, std::vector<double>(n, 0.0), settings);
+    check_solution(who, out.info);
     out.rho = out.info.rho;
     out.coef.resize(n);
     for (std::size_t t = 0; t < n; ++t) {
@@ -183,7 +205,27 @@ void serialize_support(Archive& ar, SupportSet& s) {
         ar.require(sv.allFinite(), "support_vectors must be finite");
         s.sv = sv;
         s.sq = s.sv.rowwise().squaredNorm();
+        // A tampered degree or gamma (poly with degree 2^31-1 or gamma 1e300) passes the checks
+        // above but makes K(sv, sv) overflow and every prediction NaN. Fit refuses kernel values
+        // beyond the float cache, so a model it wrote never has them: O(n_sv · d).
+        bool in_range = true;
+        for (Index k = 0; k < s.size() && in_range; ++k) {
+            const double v = s.k(s.sv.data() + k * s.sv.cols(), k);
+            in_range = std::isfinite(v) && std::abs(v) <= 3.5e38;
+        }
+        ar.require(in_range,
+                   "kernel_gamma and kernel_degree make the support vectors' kernel values "
+                   "overflow (fit never writes such a model)");
     }
+}
+
+/// Requires that the decision value at the first support vector is finite: the whole chain
+/// coefficients · kernel - rho that predict evaluates, checked once at load.
+template <class Archive>
+void require_finite_decision(Archive& ar, double value) {
+    ar.require(std::isfinite(value),
+               "the decision value at a support vector is not finite (kernel, dual_coef and "
+               "rho do not fit together)");
 }
 
 /// Serializes the kernel choice of a Params struct (rule and value of gamma included).
@@ -204,6 +246,16 @@ void serialize_kernel_params(Archive& ar, P& params) {
     if (Archive::loading) {
         ar.require(kernel >= 0 && kernel <= 3, "kernel must be 0..3 (linear, poly, rbf, sigmoid)");
         ar.require(rule >= 0 && rule <= 2, "gamma_rule must be 0 (value), 1 (scale) or 2 (auto)");
+        // The rules fit checks (check_solver_params, resolve_kernel), so a loaded model can be
+        // refitted and its parameters mean what they say.
+        ar.require(rule != 0 || (std::isfinite(params.gamma.value) && params.gamma.value > 0.0),
+                   "gamma must be > 0 when gamma_rule is 0 (value)");
+        ar.require(params.degree >= 1, "degree must be >= 1");
+        ar.require(std::isfinite(params.coef0), "coef0 must be finite");
+        ar.require(std::isfinite(params.tol) && params.tol > 0.0, "tol must be > 0");
+        ar.require(std::isfinite(params.cache_size) && params.cache_size > 0.0,
+                   "cache_size must be > 0");
+        ar.require(max_iter >= 1 || max_iter == -1, "max_iter must be >= 1 or -1");
         params.kernel = static_cast<Kernel>(kernel);
         params.gamma.rule = static_cast<Gamma::Rule>(rule);
         params.max_iter = static_cast<long long>(max_iter);

@@ -17,6 +17,7 @@
 /// entries too, and a row that holds one of them but not the other is dropped.
 
 #include <prognos/config.hpp>
+#include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
 #include <prognos/svm/kernel.hpp>
 
@@ -24,13 +25,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -165,15 +170,24 @@ private:
 /// rows keep their distance to float precision of the differences and no cancellation can make
 /// it negative. The float copy is half the size of the double one (20 000 × 10 fits the 1 MiB
 /// L2 of the machine the figures come from) and the exp runs 16 wide with AVX-512.
+///
+/// Rows are cached in float, so a kernel value above FLT_MAX (about 3.4e38) would become an
+/// infinity and the solver would run on NaN. Linear and poly values are unbounded (a poly
+/// kernel of degree 7 on unscaled sensor readings is enough), so the diagonal is checked once
+/// at construction and every computed linear or poly row is checked as it is written: an O(n)
+/// pass next to the O(n·d) product, that throws numerical_error naming the estimator instead of
+/// returning a "converged" model with a NaN objective. rbf and sigmoid values lie in [-1, 1].
 class KernelRows {
 public:
     /// Values per block of the RBF path: a multiple of every packet size Eigen uses for float.
     static constexpr Index block = 16;
 
-    /// `n_threads` > 1 lets long rows be split with a worker thread.
-    KernelRows(Matrix X, const KernelSpec& spec, int n_threads = 1)
+    /// `n_threads` > 1 lets long rows be split with a worker thread; `who` ("SVC::fit") names
+    /// the estimator in the overflow error.
+    KernelRows(Matrix X, const KernelSpec& spec, int n_threads = 1, std::string who = "SVM")
         : spec_(spec)
-        , threads_(n_threads) {
+        , threads_(n_threads)
+        , who_(std::move(who)) {
         if (spec_.type == Kernel::rbf) {
             const Index n = X.rows();
             const Index d = X.cols();
@@ -183,6 +197,13 @@ public:
             const Eigen::RowVectorXd mean = X.colwise().mean();
             xf_ = Eigen::MatrixXf::Zero(padded_, d);
             xf_.topRows(n) = (X.rowwise() - mean).cast<float>();
+            if (!xf_.allFinite()) {
+                // Centred entries beyond the float range (about 3.4e38) would give inf - inf.
+                PROGNOS_THROW(numerical_error(
+                    who_ + ": the rbf kernel works on the centred rows in float, and X holds "
+                           "entries beyond 3.4e38 from its column means; scale the input (e.g. "
+                           "StandardScaler)"));
+            }
             xi_f_.resize(d);
             if (threads_ > 1) {
                 worker_ = std::make_unique<RowWorker>(
@@ -194,6 +215,19 @@ public:
             sq_ = X_.rowwise().squaredNorm();
             xi_.resize(X_.cols());
             dots_.resize(X_.rows());
+            if (spec_.type != Kernel::sigmoid) {
+                double worst = 0.0;
+                for (Index i = 0; i < n_; ++i) {
+                    const double v = std::abs(spec_.from_dot(sq_[i]));
+                    worst = std::isfinite(v) ? std::max(worst, v) : v;
+                    if (!std::isfinite(worst)) {
+                        break;
+                    }
+                }
+                if (!(worst <= float_max)) {
+                    overflow(worst);
+                }
+            }
         }
     }
 
@@ -228,7 +262,7 @@ public:
         switch (spec_.type) {
         case Kernel::linear:
             o = dots.cast<float>();
-            return;
+            break;
         case Kernel::sigmoid:
             o = (dots.array() * spec_.gamma + spec_.coef0).tanh().cast<float>().matrix();
             return;
@@ -237,9 +271,24 @@ public:
                 out[k] = static_cast<float>(
                     KernelSpec::power(spec_.gamma * dots[k] + spec_.coef0, spec_.degree));
             }
-            return;
+            break;
         case Kernel::rbf:
             return;
+        }
+        // Off-diagonal values can exceed the diagonal ones (poly with a negative coef0).
+        if (!o.allFinite()) {
+            double worst = 0.0;
+            for (Index k = 0; k < n; ++k) {
+                const double v =
+                    spec_.type == Kernel::linear
+                        ? dots[k]
+                        : KernelSpec::power(spec_.gamma * dots[k] + spec_.coef0, spec_.degree);
+                if (!std::isfinite(static_cast<float>(v))) {
+                    worst = std::abs(v);
+                    break;
+                }
+            }
+            overflow(worst);
         }
     }
 
@@ -254,6 +303,19 @@ public:
     }
 
 private:
+    static constexpr double float_max = static_cast<double>(std::numeric_limits<float>::max());
+
+    [[noreturn]] void overflow(double value) const {
+        static const char* names[] = {"linear", "poly", "rbf", "sigmoid"};
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3g", value);
+        PROGNOS_THROW(numerical_error(
+            who_ + ": kernel values overflow (|K| reaches " + buf + " with the " +
+            names[static_cast<int>(spec_.type)] +
+            " kernel; the kernel cache holds floats, at most 3.4e38); scale the input (e.g. "
+            "StandardScaler) or use a smaller gamma or degree"));
+    }
+
     // Below this many values a row is not worth a hand-over to the worker thread.
     static constexpr Index min_split = 4096;
 
@@ -296,6 +358,7 @@ private:
 
     KernelSpec spec_;
     int threads_ = 1;
+    std::string who_;
     Index n_ = 0;
     Index d_ = 0;
     Index padded_ = 0;

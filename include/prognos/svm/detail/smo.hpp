@@ -20,7 +20,9 @@
 /// answer. Q rows come from a QMatrix, which caches them in float.
 ///
 /// Reaching the iteration limit is not an error: the solver stops, reports converged = false,
-/// and the caller keeps the current, feasible but not optimal, solution.
+/// and the caller keeps the current, feasible but not optimal, solution. A gradient that
+/// overflows is: the solver stops at once with a NaN objective, which the estimators turn
+/// into numerical_error (see detail::check_solution).
 
 #include <prognos/core/types.hpp>
 #include <prognos/svm/detail/kernel_cache.hpp>
@@ -31,6 +33,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,8 +59,9 @@ public:
          const KernelSpec& spec,
          std::vector<std::int8_t> y,
          double cache_bytes,
-         int n_threads = 1)
-        : rows_(std::move(X), spec, n_threads)
+         int n_threads = 1,
+         std::string who = "SVM")
+        : rows_(std::move(X), spec, n_threads, std::move(who))
         , cache_(rows_.size(), cache_bytes)
         , y_(static_cast<std::size_t>(rows_.size()))
         , diag_(static_cast<std::size_t>(rows_.size())) {
@@ -101,8 +105,12 @@ private:
 /// two rows at once).
 class SvrQ final : public QMatrix {
 public:
-    SvrQ(Matrix X, const KernelSpec& spec, double cache_bytes, int n_threads = 1)
-        : rows_(std::move(X), spec, n_threads)
+    SvrQ(Matrix X,
+         const KernelSpec& spec,
+         double cache_bytes,
+         int n_threads = 1,
+         std::string who = "SVM")
+        : rows_(std::move(X), spec, n_threads, std::move(who))
         , cache_(rows_.size(), cache_bytes)
         , l_(rows_.size()) {
         const auto two_l = static_cast<std::size_t>(2 * l_);
@@ -166,10 +174,19 @@ struct SmoResult {
     bool converged = true;     ///< false when the iteration limit stopped the solver
 };
 
+/**
+ * The iteration limit max_iter = -1 stands for: max(10 000 000, 100 · n) for n dual variables
+ * (libsvm's cap). Without one, a very large C (1e10 on 200 rows) ran for 1.1e9 iterations and
+ * minutes; at the cap the fit ends like any max_iter fit, with converged = false.
+ */
+inline long long default_max_iter(Index n_variables) noexcept {
+    return std::max<long long>(10'000'000LL, 100LL * static_cast<long long>(n_variables));
+}
+
 /// Solver settings.
 struct SmoSettings {
     double tol = 1e-3;       ///< stop when the maximal violation is below this
-    long long max_iter = -1; ///< iteration limit; -1 for none
+    long long max_iter = -1; ///< iteration limit; -1 for default_max_iter(n)
     bool shrinking = true;   ///< use the shrinking heuristic
     int n_threads = 1;       ///< threads computing kernel rows (resolved n_jobs, >= 1)
 };
@@ -195,6 +212,7 @@ public:
         alpha_ = std::move(alpha);
         eps_ = settings.tol;
         unshrink_ = false;
+        non_finite_ = false;
         const auto n = static_cast<std::size_t>(l_);
         status_.resize(n);
         active_set_.resize(n);
@@ -216,8 +234,8 @@ public:
         SmoResult result;
         long long iter = 0;
         Index counter = std::min<Index>(l_, 1000) + 1;
-        const long long max_iter = settings.max_iter;
-        while (max_iter < 0 || iter < max_iter) {
+        const long long max_iter = settings.max_iter > 0 ? settings.max_iter : default_max_iter(l_);
+        while (iter < max_iter) {
             if (--counter == 0) {
                 counter = std::min<Index>(l_, 1000);
                 if (settings.shrinking) {
@@ -227,6 +245,9 @@ public:
             Index i = -1;
             Index j = -1;
             if (!select_working_set(i, j)) {
+                if (non_finite_) {
+                    break;
+                }
                 // Optimal on the active set: rebuild the whole gradient and check all.
                 reconstruct_gradient();
                 active_size_ = l_;
@@ -238,7 +259,7 @@ public:
             ++iter;
             update_pair(i, j);
         }
-        if (max_iter >= 0 && iter >= max_iter) {
+        if (iter >= max_iter) {
             result.converged = false;
             if (active_size_ < l_) {
                 reconstruct_gradient();
@@ -251,7 +272,7 @@ public:
         for (std::size_t t = 0; t < n; ++t) {
             obj += alpha_[t] * (G_[t] + p_[t]);
         }
-        result.objective = obj / 2.0;
+        result.objective = non_finite_ ? std::numeric_limits<double>::quiet_NaN() : obj / 2.0;
         result.n_iter = iter;
         result.alpha.assign(n, 0.0);
         for (std::size_t t = 0; t < n; ++t) {
@@ -325,6 +346,12 @@ private:
             v[t] = -ys[t] * G[t] + pen_up[t];
         }
         const double gmax = Eigen::Map<const Eigen::ArrayXd>(v, n).maxCoeff();
+        if (!std::isfinite(gmax)) {
+            // A gradient overflowed (C times kernel values beyond double): the backward scan
+            // below would never find a NaN. Stop; solve() reports a NaN objective.
+            non_finite_ = true;
+            return false;
+        }
         if (gmax <= excluded / 2.0) {
             return false; // I_up is empty: nothing can move
         }
@@ -350,6 +377,10 @@ private:
         }
         const double gmax2 = Eigen::Map<const Eigen::ArrayXd>(w, n).maxCoeff();
         const double best = Eigen::Map<const Eigen::ArrayXd>(v, n).minCoeff();
+        if (std::isnan(best) || std::isnan(gmax2)) {
+            non_finite_ = true;
+            return false;
+        }
         if (gmax + gmax2 < eps_ || best == inf()) {
             return false;
         }
@@ -617,6 +648,7 @@ private:
     Index active_size_ = 0;
     double eps_ = 1e-3;
     bool unshrink_ = false;
+    bool non_finite_ = false; // a gradient turned inf or NaN; the result is not usable
     std::vector<double> p_;
     std::vector<std::int8_t> y_;
     std::vector<double> C_;
