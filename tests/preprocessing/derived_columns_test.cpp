@@ -139,7 +139,19 @@ TEST_CASE("derived columns name the column that is wrong", "[preprocessing][deri
                                         "table"));
     REQUIRE_THROWS_WITH(fit({}), "DerivedColumns::fit: no derived columns given");
     REQUIRE_THROWS_WITH(fit({DerivedColumns::sum("", "air", "speed")}),
-                        ptest::contains("a derived column has an empty name"));
+                        ptest::contains("derived column '' needs a name and two input column "
+                                        "names"));
+    REQUIRE_THROWS_WITH(fit({DerivedColumns::sum("s", "", "speed")}),
+                        ptest::contains("derived column 's' needs a name and two input column "
+                                        "names"));
+    DerivedColumns::Spec bad_op = DerivedColumns::sum("s", "air", "speed");
+    bad_op.operation = static_cast<DerivedColumns::Operation>(7);
+    REQUIRE_THROWS_WITH(fit({bad_op}),
+                        ptest::contains("derived column 's' has operation 7; it must be product, "
+                                        "difference, ratio or sum"));
+    REQUIRE_THROWS_WITH(DerivedColumns({DerivedColumns::sum("s", "air", "speed")}).fit(Table{}),
+                        ptest::contains("input column 'air' of derived column 's' is not in the "
+                                        "table; the table has no columns"));
     REQUIRE_THROWS_WITH(fit({DerivedColumns::sum("s", "air", "speed", missing)}),
                         ptest::contains("scale of derived column 's' must be finite, got nan"));
     REQUIRE_THROWS_AS(fit({DerivedColumns::product("power", "Torque", "speed")}),
@@ -163,6 +175,11 @@ TEST_CASE("derived columns name the column that is wrong", "[preprocessing][deri
     REQUIRE_THROWS_WITH(d.transform(text),
                         ptest::contains("input column 'air' of derived column "
                                         "'dT' is categorical"));
+    // Parameters edited after fit are checked again rather than computed as zeros.
+    d.params().columns[0].operation = static_cast<DerivedColumns::Operation>(-1);
+    REQUIRE_THROWS_WITH(d.transform(readings()),
+                        ptest::contains("DerivedColumns::transform: derived column 'dT' has "
+                                        "operation -1"));
 }
 
 TEST_CASE("derived columns round-trip through JSON and refuse damaged state",

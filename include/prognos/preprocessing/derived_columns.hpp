@@ -124,7 +124,8 @@ public:
 
     /// Checks the specifications against `table` and remembers its columns. Nothing is learnt
     /// from the values: a derived column depends on its own row only.
-    /// @throws invalid_argument for an empty list, an empty name, a non-finite scale, an input
+    /// @throws invalid_argument for an empty list, an empty name, an operation outside the
+    /// four, a non-finite scale, an input
     /// that is not a column (named, with the columns there are) or is categorical (named), or
     /// an output name that is already a column or listed twice
     DerivedColumns& fit(const Table& table) {
@@ -134,14 +135,6 @@ public:
         }
         Schema available = detail::names_and_types(table);
         for (const auto& spec : params_.columns) {
-            if (spec.name.empty()) {
-                PROGNOS_THROW(invalid_argument(who + ": a derived column has an empty name"));
-            }
-            if (!std::isfinite(spec.scale)) {
-                PROGNOS_THROW(invalid_argument(who + ": scale of derived column '" + spec.name +
-                                               "' must be finite, got " +
-                                               detail::format_number(spec.scale)));
-            }
             check_spec(spec, available, who);
             available.columns.push_back({spec.name, ColumnType::numeric, {}});
         }
@@ -152,8 +145,8 @@ public:
 
     /// `table` with the derived columns appended, in list order, after all of its own
     /// columns. Only the input columns the specifications name need to be present.
-    /// @throws invalid_argument when an input column is absent or categorical, or an output
-    /// name is already a column of `table`
+    /// @throws invalid_argument when an input column is absent or categorical, an output name
+    /// is already a column of `table`, or a specification changed since fit is malformed
     Table transform(const Table& table) const {
         const std::string who = "DerivedColumns::transform";
         check_fitted(fitted_, who);
@@ -234,14 +227,32 @@ public:
     }
 
 private:
-    // The inputs of `spec` exist in `columns` and are numeric, and its name is new there.
+    // `spec` is well formed, its inputs exist in `columns` and are numeric, and its name is
+    // new there. transform checks again because params() may have changed since fit.
     static void check_spec(const Spec& spec, const Schema& columns, const std::string& who) {
+        if (spec.name.empty() || spec.left.empty() || spec.right.empty()) {
+            PROGNOS_THROW(invalid_argument(who + ": derived column '" + spec.name +
+                                           "' needs a name and two input column names"));
+        }
+        const int op = static_cast<int>(spec.operation);
+        if (op < 0 || op > 3) {
+            PROGNOS_THROW(invalid_argument(who + ": derived column '" + spec.name +
+                                           "' has operation " + std::to_string(op) +
+                                           "; it must be product, difference, ratio or sum"));
+        }
+        if (!std::isfinite(spec.scale)) {
+            PROGNOS_THROW(invalid_argument(who + ": scale of derived column '" + spec.name +
+                                           "' must be finite, got " +
+                                           detail::format_number(spec.scale)));
+        }
         for (const auto* input : {&spec.left, &spec.right}) {
             const auto p = columns.find(*input);
             if (p == columns.size()) {
                 PROGNOS_THROW(invalid_argument(
                     who + ": input column '" + *input + "' of derived column '" + spec.name +
-                    "' is not in the table; it has " + detail::quote_list(columns.names())));
+                    "' is not in the table; " +
+                    (columns.columns.empty() ? std::string("the table has no columns")
+                                             : "it has " + detail::quote_list(columns.names()))));
             }
             if (columns.columns[p].type != ColumnType::numeric) {
                 PROGNOS_THROW(invalid_argument(who + ": input column '" + *input +
