@@ -24,6 +24,7 @@
 #include "../ai4i_pipeline.hpp"
 #include "../cli.hpp"
 #include "predict_service.hpp"
+#include <sys/socket.h>
 
 namespace {
 
@@ -95,6 +96,21 @@ const char* status_text(int status) {
     }
 }
 
+// httplib parses Content-Length leniently: "-5" becomes a huge length (answered 413), "0x10"
+// becomes 0. A header that is not a plain byte count is a malformed request; say so.
+bool content_length_malformed(const httplib::Request& req) {
+    if (!req.has_header("Content-Length")) {
+        return false;
+    }
+    const std::string value = req.get_header_value("Content-Length");
+    return value.empty() || value.find_first_not_of("0123456789") != std::string::npos;
+}
+
+predict_server::Reply malformed_content_length(const httplib::Request& req) {
+    return predict_server::error_reply(
+        400, "Content-Length '" + req.get_header_value("Content-Length") + "' is not a byte count");
+}
+
 void reply(httplib::Response& res, const predict_server::Reply& r) {
     res.status = r.status;
     res.set_content(r.body, "application/json");
@@ -129,13 +145,30 @@ int main(int argc, char** argv) {
     // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm holds
     // the second write until the client's delayed ACK, adding about 40 ms to every answer.
     server.set_tcp_nodelay(true);
+    // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
+    // take a share of the connections, so requests would reach two different models. Plain
+    // SO_REUSEADDR still allows a restart while old connections linger in TIME_WAIT, but a
+    // port another server is listening on stays refused.
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
 
     // The body is read here rather than by httplib, which would otherwise also apply a fixed
     // 8 KiB cap to bodies labelled as form data (curl's default label) and so silently
     // override the one documented limit.
     server.Post(
         "/predict",
-        [&](const httplib::Request&, httplib::Response& res, const httplib::ContentReader& read) {
+        [&](const httplib::Request& req,
+            httplib::Response& res,
+            const httplib::ContentReader& read) {
+            if (content_length_malformed(req)) {
+                // httplib reads a prefix of it ("0x10" as 0); the length it used is not the
+                // client's, so nothing read with it can be trusted.
+                reply(res, malformed_content_length(req));
+                res.set_header("Connection", "close");
+                return;
+            }
             std::string body;
             bool too_large = false;
             const bool complete = read([&](const char* data, std::size_t length) {
@@ -150,13 +183,16 @@ int main(int argc, char** argv) {
             // marks the response 413; a chunked body is cut off by the check above.
             too_large = too_large || (!complete && res.status == 413);
             if (!complete) {
-                reply(res,
-                      too_large
-                          ? predict_server::error_reply(
-                                413,
-                                "request body larger than " +
-                                    std::to_string(options.limits.max_body_bytes) + " bytes")
-                          : predict_server::error_reply(400, "the request body could not be read"));
+                if (too_large) {
+                    reply(res,
+                          predict_server::error_reply(
+                              413,
+                              "request body larger than " +
+                                  std::to_string(options.limits.max_body_bytes) + " bytes"));
+                } else {
+                    reply(res,
+                          predict_server::error_reply(400, "the request body could not be read"));
+                }
                 res.set_header("Connection", "close");
                 return;
             }
@@ -192,9 +228,14 @@ int main(int argc, char** argv) {
     // Errors httplib raises itself (413 from Content-Length, 404, 400 on a malformed request
     // line) get the same JSON shape as ours.
     server.set_error_handler(httplib::Server::HandlerWithResponse(
-        [&](const httplib::Request&, httplib::Response& res) -> httplib::Server::HandlerResponse {
+        [&](const httplib::Request& req,
+            httplib::Response& res) -> httplib::Server::HandlerResponse {
             if (!res.body.empty()) {
                 return httplib::Server::HandlerResponse::Unhandled;
+            }
+            if (content_length_malformed(req)) {
+                reply(res, malformed_content_length(req));
+                return httplib::Server::HandlerResponse::Handled;
             }
             std::string message = status_text(res.status);
             if (res.status == 413) {

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,6 +88,9 @@ public:
         }
         try {
             const prognos::Table rows = prognos::io::table_from_json(instances, pipeline_.schema());
+            if (auto refused = unknown_category(rows)) {
+                return error_reply(400, *refused);
+            }
             const prognos::Matrix proba = pipeline_.predict_proba(rows);
             return {200, dump(answer(proba))};
         } catch (const prognos::invalid_argument& e) {
@@ -122,6 +126,37 @@ public:
     }
 
 private:
+    // The first value of a categorical field that training never saw, as an error message. The
+    // encoder would refuse it too, but in terms of its own rows and settings; a client needs
+    // the instance and the values it may send.
+    std::optional<std::string> unknown_category(const prognos::Table& rows) const {
+        for (const auto& field : pipeline_.schema().columns) {
+            if (field.type != prognos::ColumnType::categorical) {
+                continue;
+            }
+            const auto& column = rows.column(std::string_view{field.name});
+            for (std::size_t r = 0; r < rows.rows(); ++r) {
+                if (column.codes()[r] == prognos::Column::missing_code) {
+                    continue;
+                }
+                const std::string_view value = column.category_at(r);
+                const auto& known = field.categories;
+                if (std::find(known.begin(), known.end(), value) == known.end()) {
+                    auto sorted = known;
+                    std::sort(sorted.begin(), sorted.end());
+                    std::string allowed;
+                    for (const auto& k : sorted) {
+                        allowed += (allowed.empty() ? "'" : ", '") + k + "'";
+                    }
+                    return "instance " + std::to_string(r) + ": '" + field.name + "' is '" +
+                           std::string(value) + "', which the model was not trained on; it takes " +
+                           allowed;
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
     // null when the class is the arg-max; +infinity (never the second class) has no JSON
     // number, so it is the string "inf".
     nlohmann::json threshold_json() const {

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -230,7 +231,10 @@ TEST_CASE("predict_server answers bad requests with 400 and a named problem", "[
     expect_400(std::string("{\"instances\":{\"Type\":\"caf\xE9\"}}"), "invalid UTF-8 at byte 25");
     nlohmann::json unknown = instance();
     unknown["Type"] = "X";
-    expect_400(nlohmann::json{{"instances", unknown}}.dump(), "'X'");
+    expect_400(nlohmann::json{{"instances", unknown}}.dump(),
+               "instance 0: 'Type' is 'X', which the model was not trained on; it takes 'H', "
+               "'L', 'M'");
+    expect_400(nlohmann::json{{"instances", {instance(), unknown}}}.dump(), "instance 1: 'Type'");
     expect_400(R"({"instances":[[1,2,3]]})", "expected 6 features, got 3");
     expect_400("", "invalid JSON");
 
@@ -254,10 +258,11 @@ TEST_CASE("predict_server answers bad requests with 400 and a named problem", "[
     REQUIRE(s.alive());
 }
 
-TEST_CASE("a Content-Length shorter than the body is parsed as declared", "[e2e][server]") {
-    // Case 030: only the declared bytes are read (and are not valid JSON: 400); the server then
-    // closes the connection rather than read the rest as a new request, and keeps serving.
-    Server s;
+namespace {
+
+// Sends `request` as raw bytes (an HTTP client library would correct what the tests break) and
+// returns everything the server sends back until it closes the connection.
+std::string raw_exchange(const Server& s, const std::string& request) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in addr{};
@@ -265,10 +270,6 @@ TEST_CASE("a Content-Length shorter than the body is parsed as declared", "[e2e]
     addr.sin_port = htons(static_cast<std::uint16_t>(s.port()));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    const std::string body = nlohmann::json{{"instances", instance()}}.dump();
-    const std::string request = "POST /predict HTTP/1.1\r\nHost: localhost\r\n"
-                                "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n" +
-                                body;
     REQUIRE(write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
     std::string response;
     char buf[4096];
@@ -277,10 +278,54 @@ TEST_CASE("a Content-Length shorter than the body is parsed as declared", "[e2e]
         response.append(buf, static_cast<std::size_t>(n));
     }
     close(fd);
+    return response;
+}
+
+} // namespace
+
+TEST_CASE("a Content-Length shorter than the body is parsed as declared", "[e2e][server]") {
+    // Case 030: only the declared bytes are read (and are not valid JSON: 400); the server then
+    // closes the connection rather than read the rest as a new request, and keeps serving.
+    Server s;
+    const std::string body = nlohmann::json{{"instances", instance()}}.dump();
+    const std::string response =
+        raw_exchange(s,
+                     "POST /predict HTTP/1.1\r\nHost: localhost\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n" +
+                         body);
     REQUIRE(response.rfind("HTTP/1.1 400", 0) == 0);
     REQUIRE_THAT(response, ptest::contains("invalid JSON"));
     // Exactly one response came back: the rest of the body was not taken for a request.
     REQUIRE(response.find("HTTP/1.1", 1) == std::string::npos);
+    REQUIRE(s.client().Get("/health")->status == 200);
+}
+
+TEST_CASE("a Content-Length that is not a byte count is a bad request", "[e2e][server]") {
+    Server s;
+    for (const char* length : {"-5", "12abc", "0x10"}) {
+        INFO(length);
+        const std::string response = raw_exchange(
+            s,
+            std::string("POST /predict HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                        "Content-Type: application/json\r\nContent-Length: ") +
+                length + "\r\n\r\n{}");
+        REQUIRE(response.rfind("HTTP/1.1 400", 0) == 0);
+        REQUIRE_THAT(
+            response,
+            ptest::contains(std::string("Content-Length '") + length + "' is not a byte count"));
+    }
+    REQUIRE(s.client().Get("/health")->status == 200);
+}
+
+TEST_CASE("a second server cannot take a port that one is listening on", "[e2e][server]") {
+    // Otherwise the kernel would share the connections between two models.
+    Server s;
+    const std::string command = std::string("timeout 20 ") + PROGNOS_PREDICT_SERVER + " --model " +
+                                model_path + " --port " + std::to_string(s.port()) +
+                                " >/dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 1);
     REQUIRE(s.client().Get("/health")->status == 200);
 }
 
