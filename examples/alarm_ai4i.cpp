@@ -21,6 +21,8 @@
 #include <prognos/model_selection.hpp>
 #include <prognos/pdm/alarm.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -47,7 +49,7 @@ Options parse(int argc, char** argv) {
                          "chooses a cost-optimal alarm threshold for the AI4I failure model",
                          "alarm_ai4i [--data FILE] [--missed COST] [--false-alarm COST] "
                          "[--class-weight none|balanced] [--forest-seed N] [--out FILE] "
-                         "[--jobs N]");
+                         "[--jobs N (0 or -1: all cores)]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -72,7 +74,7 @@ Options parse(int argc, char** argv) {
         } else if (flag == "--jobs") {
             o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            args.fail("unknown option " + flag);
+            args.unknown(flag);
         }
     }
     return o;
@@ -173,26 +175,56 @@ int main(int argc, char** argv) {
                       chosen.threshold);
         report(name, y_test, tuned);
         long missed = 0, false_alarms = 0;
+        double argmax_cost = 0;
         for (prognos::Index i = 0; i < y_test.size(); ++i) {
             missed += (y_test[i] == 1 && tuned[i] == 0) ? 1 : 0;
             false_alarms += (y_test[i] == 0 && tuned[i] == 1) ? 1 : 0;
+            argmax_cost += (y_test[i] == 1 && argmax[i] == 0)   ? o.missed
+                           : (y_test[i] == 0 && argmax[i] == 1) ? o.false_alarm
+                                                                : 0.0;
         }
-        std::printf("  at the chosen threshold: %ld missed failures, %ld false alarms, cost %.0f "
-                    "(arg-max: cost %.0f)\n",
+        const double cost = o.missed * static_cast<double>(missed) +
+                            o.false_alarm * static_cast<double>(false_alarms);
+        // %g: the costs are whatever the user typed times a count, 1e300 included.
+        std::printf("  at the chosen threshold: %ld missed failures, %ld false alarms, cost %g "
+                    "(arg-max: cost %g)\n",
                     missed,
                     false_alarms,
-                    o.missed * static_cast<double>(missed) +
-                        o.false_alarm * static_cast<double>(false_alarms),
-                    [&] {
-                        double c = 0;
-                        for (prognos::Index i = 0; i < y_test.size(); ++i) {
-                            c += (y_test[i] == 1 && argmax[i] == 0)   ? o.missed
-                                 : (y_test[i] == 0 && argmax[i] == 1) ? o.false_alarm
-                                                                      : 0.0;
-                        }
-                        return c;
-                    }());
-        prognos::io::save(pipeline, o.out);
+                    cost,
+                    argmax_cost);
+
+        // The artifact says what its threshold was chosen for and how it did on held-out rows,
+        // so whoever loads it (GET /model on the server shows this) can judge it.
+        const auto rec = prognos::recall_interval(y_test, tuned);
+        const auto prec = prognos::precision_interval(y_test, tuned);
+        const nlohmann::json metadata = {
+            {"dataset", "AI4I 2020 Predictive Maintenance Dataset (UCI, CC BY 4.0)"},
+            {"target", ai4i::target},
+            {"split",
+             {{"kind", "stratified"},
+              {"test_size", 0.2},
+              {"seed", 42},
+              {"n_train", split.train.size()},
+              {"n_test", split.test.size()}}},
+            {"model",
+             {{"n_estimators", forest.n_estimators},
+              {"seed", o.forest_seed},
+              {"class_weight", o.balanced ? "balanced" : "none"}}},
+            {"alarm",
+             {{"cost_missed_failure", o.missed},
+              {"cost_false_alarm", o.false_alarm},
+              {"threshold", chosen.threshold},
+              {"chosen_on", "5-fold stratified out-of-fold probabilities of the training rows"}}},
+            {"test_metrics",
+             {{"roc_auc", prognos::roc_auc(y_test, test_score, 1)},
+              {"f1", prognos::f1(y_test, tuned)},
+              {"recall", rec.estimate},
+              {"precision", prec.estimate},
+              {"missed_failures", missed},
+              {"false_alarms", false_alarms},
+              {"cost", cost},
+              {"cost_at_argmax", argmax_cost}}}};
+        prognos::io::save(pipeline, o.out, metadata);
         std::printf("saved %s with decision threshold %.3f\n", o.out.c_str(), chosen.threshold);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "alarm_ai4i: %s\n", e.what());

@@ -33,12 +33,32 @@ public:
         }
     }
 
-    // The value after argv[i], advancing i; an error when there is none.
+    // The value after the option argv[i], advancing i; an error when argv[i] is not an option
+    // (a stray word would otherwise be reported as an option missing its value) or when no
+    // value follows it.
     const char* value(int argc, char** argv, int& i) const {
+        const std::string flag = argv[i];
+        if (flag.rfind("--", 0) != 0) {
+            fail("unexpected argument '" + flag + "'; options are written --name VALUE");
+        }
+        if (flag.find('=') != std::string::npos) {
+            unknown(flag);
+        }
         if (i + 1 >= argc) {
             fail(std::string("missing value after ") + argv[i]);
         }
         return argv[++i];
+    }
+
+    // An option none of the cases above took. "--name=value" gets a hint, since many programs
+    // accept that spelling and these do not.
+    [[noreturn]] void unknown(const std::string& flag) const {
+        const auto equals = flag.find('=');
+        if (equals != std::string::npos) {
+            fail("write '" + flag.substr(0, equals) + " " + flag.substr(equals + 1) +
+                 "' rather than '" + flag + "'");
+        }
+        fail("unknown option " + flag);
     }
 
     long long whole(const std::string& flag, const char* text, long long min, long long max) const {

@@ -54,7 +54,7 @@ Options parse(int argc, char** argv) {
     const cli::Args args("rul_cmapss",
                          "remaining useful life on NASA C-MAPSS FD001",
                          "rul_cmapss [--data DIR] [--svg FILE] [--trees N] [--window N] [--grid] "
-                         "[--jobs N]");
+                         "[--jobs N (0 or -1: all cores)]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -75,7 +75,7 @@ Options parse(int argc, char** argv) {
         } else if (flag == "--jobs") {
             o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            args.fail("unknown option " + flag);
+            args.unknown(flag);
         }
     }
     return o;

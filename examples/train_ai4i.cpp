@@ -38,7 +38,8 @@ struct Options {
 Options parse(int argc, char** argv) {
     const cli::Args args("train_ai4i",
                          "trains, evaluates and saves the AI4I 2020 failure model",
-                         "train_ai4i [--data FILE] [--out FILE] [--trees N] [--seed N] [--jobs N]");
+                         "train_ai4i [--data FILE] [--out FILE] [--trees N] [--seed N] [--jobs N "
+                         "(0 or -1: all cores)]");
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -55,7 +56,7 @@ Options parse(int argc, char** argv) {
         } else if (flag == "--jobs") {
             o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
-            args.fail("unknown option " + flag);
+            args.unknown(flag);
         }
     }
     return o;

@@ -68,7 +68,7 @@ Options parse(int argc, char** argv) {
         } else if (flag == "--threads") {
             o.threads = static_cast<int>(args.whole(flag, value, 1, 1024));
         } else {
-            args.fail("unknown option " + flag);
+            args.unknown(flag);
         }
     }
     if (o.model.empty()) {
