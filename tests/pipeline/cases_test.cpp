@@ -141,6 +141,24 @@ TEST_CASE("an artifact whose steps were edited apart is refused at load time", "
     REQUIRE_FALSE(loaded.is_fitted());
 }
 
+TEST_CASE("an artifact whose feature names disagree with its steps is refused", "[pipeline][io]") {
+    // Errors name features by the stored names; a swapped pair would blame the wrong reading.
+    const auto data =
+        prognos::read_csv(case_file("018-feature-order-mismatch-at-serving/input.csv"));
+    auto p = prognos::make_pipeline(prognos::StandardScaler{}, prognos::DecisionTreeClassifier{});
+    p.fit(data, "label");
+    auto json = prognos::io::to_json(p);
+    REQUIRE(json["feature_names"].size() == 3);
+    std::swap(json["feature_names"][0], json["feature_names"][1]);
+    decltype(p) loaded;
+    REQUIRE_THROWS_WITH(prognos::io::from_json(json, loaded),
+                        ptest::contains("the stored feature names are not the ones the stored "
+                                        "steps produce"));
+    json["feature_names"].erase(2);
+    REQUIRE_THROWS_WITH(prognos::io::from_json(json, loaded), ptest::contains("feature names"));
+    REQUIRE_FALSE(loaded.is_fitted());
+}
+
 TEST_CASE("an artifact written before the decision threshold existed still loads",
           "[pipeline][io]") {
     const auto data =

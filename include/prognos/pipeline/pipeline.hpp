@@ -294,6 +294,18 @@ public:
         if (Archive::loading && fitted_) {
             const std::string problem = consistency_problem();
             ar.require(problem.empty(), "the stored steps do not fit together: " + problem);
+            // Error messages name features by these names, so a file whose names disagree
+            // with what its own steps produce would blame the wrong column.
+            const std::vector<std::string> stored_names = feature_names_;
+            bool derivable = true;
+            try {
+                feature_names_ = schema_.names();
+                name_features(std::index_sequence_for<Steps...>{});
+            } catch (const error&) {
+                derivable = false;
+            }
+            ar.require(derivable && feature_names_ == stored_names,
+                       "the stored feature names are not the ones the stored steps produce");
         }
         if (Archive::loading) {
             const double t = decision_threshold_;
