@@ -162,3 +162,25 @@ TEST_CASE("one instance or a list of them gives one table row each", "[io][json]
     REQUIRE_THROWS_WITH(table_from_json(infinite, schema),
                         ptest::contains("field 'rpm': number out of range"));
 }
+
+TEST_CASE("duplicate keys are found per object at any depth", "[io][json]") {
+    // The same key in sibling objects is fine; twice in one object is not, however deep.
+    const std::string siblings = R"({"instances":[{"temp":1},{"temp":2},{"a":{"temp":3}}]})";
+    REQUIRE(parse_json_strict(siblings) == nlohmann::json::parse(siblings));
+    REQUIRE_THROWS_WITH(parse_json_strict(R"({"instances":[{"a":{"b":1,"c":2,"b":3}}]})"),
+                        ptest::contains("the key \"b\" appears twice in one object"));
+    // A key repeated after its object closed belongs to the outer object: allowed once there.
+    REQUIRE_NOTHROW(parse_json_strict(R"({"x":{"x":1},"y":{"x":2}})"));
+    REQUIRE_THROWS_WITH(parse_json_strict(R"({"x":{"y":1},"x":2})"),
+                        ptest::contains("the key \"x\" appears twice"));
+    // A syntax error before a duplicate is reported as the syntax error, with its offset.
+    REQUIRE_THROWS_WITH(parse_json_strict(R"({"a":tru,"a":1})"),
+                        ptest::contains("invalid JSON at byte"));
+    // Many objects in one array, the shape a callback parser handled in quadratic time.
+    std::string many = "[";
+    for (int i = 0; i < 20000; ++i) {
+        many += i == 0 ? "{\"k\":1}" : ",{\"k\":1}";
+    }
+    many += "]";
+    REQUIRE(parse_json_strict(many).size() == 20000);
+}
