@@ -126,6 +126,51 @@ TEST_CASE("Gamma scale refuses data whose variance overflows", "[svm][degenerate
                             ptest::contains("scale the input"));
 }
 
+TEST_CASE("tiny data is refused by name, not fitted to NaN or to a constant",
+          "[svm][degenerate][kernel]") {
+    Matrix X;
+    IntVector y;
+    ai4i_like(40, X, y);
+    const Matrix centred = X.rowwise() - X.colwise().mean();
+    // Centred entries of at most 1e-21 (rpm +-750 times 1e-24), Var about 1e-44: gamma =
+    // 1 / (5 Var) is about 1e43, infinite in the float rbf rows, where infinity times a zero
+    // distance would be NaN.
+    const Matrix tiny = centred * 1e-24;
+    REQUIRE_THROWS_AS(SVC().fit(tiny, y), prognos::numerical_error);
+    REQUIRE_THROWS_WITH(SVC().fit(tiny, y),
+                        ptest::contains("SVC::fit: gamma ") &&
+                            ptest::contains("beyond the float range"));
+    REQUIRE_THROWS_WITH(OneClassSVM().fit(tiny), ptest::contains("beyond the float range"));
+    // A millionth of that scale: the squares underflow double, Var is exactly 0, and the rows
+    // differ, so this is not constant data and must not get constant data's gamma of 1.
+    const Matrix tinier = centred * 1e-172;
+    REQUIRE((tinier.array().square().sum() == 0.0));
+    REQUIRE_THROWS_WITH(SVC().fit(tinier, y),
+                        ptest::contains("gamma = scale cannot be computed") &&
+                            ptest::contains("variance 0"));
+    // Constant data still gets gamma 1 and a documented constant model.
+    OneClassSVM one_class;
+    REQUIRE_NOTHROW(one_class.fit(Matrix::Constant(40, 5, 1e-172)));
+    // The linear kernel has no gamma: on data whose variance overflows, what stops it is its
+    // own kernel values, and the message says so rather than blaming gamma = scale.
+    SVC::Params linear;
+    linear.kernel = Kernel::linear;
+    REQUIRE_THROWS_WITH(SVC(linear).fit(X * 1e158, y),
+                        ptest::contains("kernel values overflow") && !ptest::contains("gamma"));
+}
+
+TEST_CASE("SVM parameter errors show small values as they were given", "[svm][degenerate]") {
+    Matrix X;
+    IntVector y;
+    ai4i_like(20, X, y);
+    SVC::Params p;
+    p.gamma = Gamma::of(-1e-9);
+    REQUIRE_THROWS_WITH(SVC(p).fit(X, y), ptest::contains("got -1e-09"));
+    SVC::Params c;
+    c.C = -1e-7;
+    REQUIRE_THROWS_WITH(SVC(c).fit(X, y), ptest::contains("got -1e-07"));
+}
+
 TEST_CASE("SVMs stop at the automatic iteration limit by default", "[svm][degenerate]") {
     // libsvm's cap, worked by hand: max(1e7, 100 n).
     CHECK(prognos::detail::default_max_iter(20) == 10'000'000);

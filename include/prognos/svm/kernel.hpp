@@ -11,6 +11,7 @@
 /// digits when two rows are almost equal, so a negative result of the subtraction is clamped
 /// to 0 (a distance cannot be negative, and exp(+tiny) would exceed 1).
 
+#include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
 #include <prognos/core/types.hpp>
 
@@ -18,6 +19,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 namespace prognos {
@@ -157,7 +159,7 @@ inline KernelSpec resolve_kernel(
     }
     if (!std::isfinite(coef0)) {
         PROGNOS_THROW(
-            invalid_argument(who + ": coef0 must be finite, got " + std::to_string(coef0)));
+            invalid_argument(who + ": coef0 must be finite, got " + detail::describe_value(coef0)));
     }
     KernelSpec spec;
     spec.type = type;
@@ -168,11 +170,17 @@ inline KernelSpec resolve_kernel(
         if (!(gamma.value > 0.0) || !std::isfinite(gamma.value)) {
             PROGNOS_THROW(invalid_argument(who +
                                            ": gamma must be > 0 (or scale / automatic), got " +
-                                           std::to_string(gamma.value)));
+                                           detail::describe_value(gamma.value)));
         }
         spec.gamma = gamma.value;
         break;
     case Gamma::Rule::scale: {
+        if (type == Kernel::linear) {
+            // The linear kernel has no gamma: data it can fit is not refused for a value it
+            // never uses.
+            spec.gamma = 1.0;
+            break;
+        }
         // scikit-learn's rule: the variance over every entry of X. Constant data (variance 0)
         // gets gamma = 1, as in scikit-learn, instead of a division by zero.
         // Entries beyond about 1e154 make the variance overflow to infinity, and 1 / inf = 0
@@ -182,7 +190,10 @@ inline KernelSpec resolve_kernel(
         const double mean = X.sum() / n;
         const double var = (X.array() - mean).square().sum() / n;
         spec.gamma = var > 0.0 ? 1.0 / (static_cast<double>(X.cols()) * var) : 1.0;
-        if (!std::isfinite(var) || !(spec.gamma > 0.0) || !std::isfinite(spec.gamma)) {
+        // Entries below about 1e-162 that differ make their squares underflow to a variance
+        // of exactly 0; that is not constant data and must not get constant data's gamma.
+        const bool underflow = var == 0.0 && X.size() > 0 && X.maxCoeff() > X.minCoeff();
+        if (underflow || !std::isfinite(var) || !(spec.gamma > 0.0) || !std::isfinite(spec.gamma)) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "variance %.3g, gamma %.3g", var, spec.gamma);
             PROGNOS_THROW(numerical_error(
@@ -198,6 +209,16 @@ inline KernelSpec resolve_kernel(
     default:
         PROGNOS_THROW(invalid_argument(who + ": unknown gamma rule " +
                                        std::to_string(static_cast<int>(gamma.rule))));
+    }
+    // RBF kernel rows are computed in float (see kernel_cache.hpp); a gamma beyond float's
+    // range would become infinity there, and infinity times a zero distance is NaN. It comes
+    // from tiny data (gamma = scale on entries around 1e-20) or from a huge gamma given.
+    if (type == Kernel::rbf &&
+        spec.gamma > static_cast<double>(std::numeric_limits<float>::max())) {
+        PROGNOS_THROW(numerical_error(
+            who + ": gamma " + detail::describe_value(spec.gamma) +
+            " is beyond the float range the rbf kernel rows are computed in (3.4e38); "
+            "scale the input (e.g. StandardScaler) or give a smaller gamma"));
     }
     return spec;
 }

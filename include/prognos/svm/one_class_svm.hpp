@@ -93,7 +93,7 @@ public:
         check_training_shape(X, X.rows(), who);
         if (!(params_.nu > 0.0 && params_.nu <= 1.0)) {
             PROGNOS_THROW(invalid_argument(who + ": nu must be in (0, 1], got " +
-                                           std::to_string(params_.nu)));
+                                           detail::describe_value(params_.nu)));
         }
         detail::check_solver_params(who, params_.tol, params_.cache_size, params_.max_iter);
         check_finite(X, who);

@@ -460,7 +460,7 @@ private:
             if (!(kv.second > 0.0) || !std::isfinite(kv.second)) {
                 PROGNOS_THROW(invalid_argument(who + ": class_weight of class " +
                                                std::to_string(kv.first) + " must be > 0, got " +
-                                               std::to_string(kv.second)));
+                                               detail::describe_value(kv.second)));
             }
             w[static_cast<std::size_t>(it - classes.begin())] *= kv.second;
         }

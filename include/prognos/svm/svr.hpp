@@ -81,7 +81,7 @@ public:
         detail::check_positive(who, "C", params_.C);
         if (!(params_.epsilon >= 0.0) || !std::isfinite(params_.epsilon)) {
             PROGNOS_THROW(invalid_argument(who + ": epsilon must be >= 0, got " +
-                                           std::to_string(params_.epsilon)));
+                                           detail::describe_value(params_.epsilon)));
         }
         detail::check_solver_params(who, params_.tol, params_.cache_size, params_.max_iter);
         check_finite(X, who);

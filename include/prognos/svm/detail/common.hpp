@@ -5,6 +5,7 @@
 /// Pieces the three SVMs share: parameter checks, the two-class training call on top of the
 /// SMO solver, and the fitted support vectors with their batch and single-row evaluation.
 
+#include <prognos/core/check.hpp>
 #include <prognos/core/error.hpp>
 #include <prognos/core/parallel.hpp>
 #include <prognos/core/types.hpp>
@@ -82,7 +83,8 @@ struct SupportSet {
 inline void
 check_solver_params(const std::string& who, double tol, double cache_size, long long max_iter) {
     if (!(tol > 0.0) || !std::isfinite(tol)) {
-        PROGNOS_THROW(invalid_argument(who + ": tol must be > 0, got " + std::to_string(tol)));
+        PROGNOS_THROW(
+            invalid_argument(who + ": tol must be > 0, got " + detail::describe_value(tol)));
     }
     if (!(cache_size > 0.0) || !std::isfinite(cache_size)) {
         PROGNOS_THROW(invalid_argument(who + ": cache_size must be > 0 (MB), got " +
@@ -108,14 +110,15 @@ inline int solver_threads(const std::string& who, int n_jobs) {
 inline void check_positive(const std::string& who, const char* name, double v) {
     if (!(v > 0.0) || !std::isfinite(v)) {
         PROGNOS_THROW(
-            invalid_argument(who + ": " + name + " must be > 0, got " + std::to_string(v)));
+            invalid_argument(who + ": " + name + " must be > 0, got " + detail::describe_value(v)));
     }
 }
 
 /**
  * Throws numerical_error naming `who` when a solution holds a non-finite value. Kernel rows
- * are checked as they are computed (see KernelRows), so this catches what is left: C times
- * kernel values beyond the double range in the gradient, objective or rho.
+ * are checked as they are computed (see KernelRows), so this catches what is left: kernel
+ * values (times C, in the classifiers and regressors) beyond the double range in the gradient,
+ * objective or rho.
  */
 inline void check_solution(const std::string& who, const SmoResult& r) {
     bool finite = std::isfinite(r.objective) && std::isfinite(r.rho);
@@ -124,10 +127,10 @@ inline void check_solution(const std::string& who, const SmoResult& r) {
     }
     if (!finite) {
         PROGNOS_THROW(numerical_error(
-            who + ": the solver met non-finite values (objective " + std::to_string(r.objective) +
-            ", rho " + std::to_string(r.rho) +
-            "): C times the kernel values overflow; scale the input (e.g. StandardScaler) or "
-            "use a smaller C, gamma or degree"));
+            who + ": the solver met non-finite values (objective " +
+            detail::describe_value(r.objective) + ", rho " + detail::describe_value(r.rho) +
+            "): the kernel values (times C, where the model has one) overflow; scale the input "
+            "(e.g. StandardScaler) or use a smaller gamma, degree or C"));
     }
 }
 

@@ -313,7 +313,8 @@ private:
             who_ + ": kernel values overflow (|K| reaches " + buf + " with the " +
             names[static_cast<int>(spec_.type)] +
             " kernel; the kernel cache holds floats, at most 3.4e38); scale the input (e.g. "
-            "StandardScaler) or use a smaller gamma or degree"));
+            "StandardScaler)" +
+            (spec_.type == Kernel::linear ? "" : " or use a smaller gamma or degree")));
     }
 
     // Below this many values a row is not worth a hand-over to the worker thread.
