@@ -16,9 +16,11 @@
 
 #include <httplib.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "../ai4i_pipeline.hpp"
@@ -111,6 +113,14 @@ predict_server::Reply malformed_content_length(const httplib::Request& req) {
         400, "Content-Length '" + req.get_header_value("Content-Length") + "' is not a byte count");
 }
 
+// Asks the client to close the connection after this answer; httplib already says so when the
+// client's request did, and a second header line would be a protocol error for some clients.
+void close_after(const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Connection") != "close") {
+        res.set_header("Connection", "close");
+    }
+}
+
 void reply(httplib::Response& res, const predict_server::Reply& r) {
     res.status = r.status;
     res.set_content(r.body, "application/json");
@@ -166,7 +176,7 @@ int main(int argc, char** argv) {
                 // httplib reads a prefix of it ("0x10" as 0); the length it used is not the
                 // client's, so nothing read with it can be trusted.
                 reply(res, malformed_content_length(req));
-                res.set_header("Connection", "close");
+                close_after(req, res);
                 return;
             }
             std::string body;
@@ -193,14 +203,14 @@ int main(int argc, char** argv) {
                     reply(res,
                           predict_server::error_reply(400, "the request body could not be read"));
                 }
-                res.set_header("Connection", "close");
+                close_after(req, res);
                 return;
             }
             const auto r = service.predict(body);
             if (r.status == 400) {
                 // The body may have been cut short by a wrong Content-Length; whatever follows on
                 // this connection cannot be trusted to start a request, so close it.
-                res.set_header("Connection", "close");
+                close_after(req, res);
             }
             reply(res, r);
         });
@@ -257,8 +267,12 @@ int main(int argc, char** argv) {
         port = -1;
     }
     if (port < 0) {
-        std::fprintf(
-            stderr, "predict_server: cannot listen on %s:%d\n", options.host.c_str(), options.port);
+        // errno still holds what bind or listen said (httplib only closes the socket after).
+        std::fprintf(stderr,
+                     "predict_server: cannot listen on %s:%d: %s\n",
+                     options.host.c_str(),
+                     options.port,
+                     std::strerror(errno));
         return 1;
     }
     running_server = &server;

@@ -149,8 +149,9 @@ private:
                         allowed += (allowed.empty() ? "'" : ", '") + k + "'";
                     }
                     return "instance " + std::to_string(r) + ": '" + field.name + "' is '" +
-                           std::string(value) + "', which the model was not trained on; it takes " +
-                           allowed;
+                           std::string(value) + "', which the model was not trained on; " +
+                           (allowed.empty() ? "it knows no values of this field"
+                                            : "it takes " + allowed);
                 }
             }
         }
