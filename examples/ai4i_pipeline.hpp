@@ -5,6 +5,8 @@
 // the trainer and the server share this one definition; an artifact of another composition is
 // refused by the server with a message naming both.
 
+#include <prognos/core/error.hpp>
+#include <prognos/data/labels.hpp>
 #include <prognos/ensemble.hpp>
 #include <prognos/pipeline.hpp>
 #include <prognos/preprocessing.hpp>
@@ -58,5 +60,30 @@ inline const std::vector<std::string> not_features = {
     "UDI", "Product ID", "Machine failure", "TWF", "HDF", "PWF", "OSF", "RNF"};
 
 inline const char* target = "Machine failure";
+
+// The target column as 0/1 labels, refusing data the examples cannot learn or score from: no
+// rows, labels other than 0 and 1, or only one of the two (a file with the failures filtered
+// out would otherwise train a forest that can only say "no failure").
+inline prognos::IntVector failure_labels(const prognos::Table& data) {
+    if (data.rows() == 0) {
+        throw prognos::invalid_argument("the data has no rows");
+    }
+    const prognos::IntVector y =
+        prognos::labels_from_column(data.column(std::string_view{target})).y;
+    for (prognos::Index i = 0; i < y.size(); ++i) {
+        if (y[i] != 0 && y[i] != 1) {
+            throw prognos::invalid_argument("'" + std::string(target) +
+                                            "' must be 0 or 1; data row " + std::to_string(i + 1) +
+                                            " has " + std::to_string(y[i]));
+        }
+    }
+    const auto failures = y.sum();
+    if (failures == 0 || failures == y.size()) {
+        throw prognos::invalid_argument(std::string("every row has '") + target + "' = " +
+                                        (failures == 0 ? "0 (no failures)" : "1 (only failures)") +
+                                        ": a failure model needs both kinds of rows");
+    }
+    return y;
+}
 
 } // namespace ai4i

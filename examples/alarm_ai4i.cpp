@@ -101,8 +101,7 @@ int main(int argc, char** argv) {
     try {
         const prognos::Table data = prognos::read_csv(o.data);
         const prognos::Table X = data.drop(ai4i::not_features);
-        const prognos::IntVector y =
-            prognos::labels_from_column(data.column(std::string_view{ai4i::target})).y;
+        const prognos::IntVector y = ai4i::failure_labels(data);
         const auto split = prognos::train_test_split(y, 0.2, 42);
         const prognos::Table X_train = X.take(split.train);
         const prognos::Table X_test = X.take(split.test);

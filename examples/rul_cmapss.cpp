@@ -7,7 +7,7 @@
 // forest trained on the 100 run-to-failure engines, target capped at 125 cycles. Validation is
 // group-aware: GroupKFold over engines, so no engine is ever both trained on and scored.
 // --grid also searches the window length over those folds. The model then predicts the RUL of
-// each of the 100 test engines at its last recorded cycle; RMSE and the PHM'08 score against
+// each test engine (100 in FD001) at its last recorded cycle; RMSE and the PHM'08 score against
 // RUL_FD001.txt are printed and the predictions are plotted against the truth as SVG.
 //
 // The default window, 400 cycles, is longer than any FD001 engine lives (362 at most), so the
@@ -56,6 +56,7 @@ Options parse(int argc, char** argv) {
                          "rul_cmapss [--data DIR] [--svg FILE] [--trees N] [--window N] [--grid] "
                          "[--jobs N (0 or -1: all cores)]");
     Options o;
+    bool window_given = false;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
         args.help_if_asked(flag);
@@ -68,15 +69,22 @@ Options parse(int argc, char** argv) {
             o.data = value;
         } else if (flag == "--svg") {
             o.svg = value;
+            if (o.svg.empty()) {
+                args.fail("--svg needs a file name");
+            }
         } else if (flag == "--trees") {
             o.trees = static_cast<int>(args.whole(flag, value, 1, 100000));
         } else if (flag == "--window") {
             o.window = static_cast<int>(args.whole(flag, value, 1, 100000));
+            window_given = true;
         } else if (flag == "--jobs") {
             o.jobs = static_cast<int>(args.whole(flag, value, -1, 1024));
         } else {
             args.unknown(flag);
         }
+    }
+    if (o.grid && window_given) {
+        args.fail("--grid chooses the window itself; give --grid or --window, not both");
     }
     return o;
 }
@@ -101,6 +109,12 @@ void read_number_lines(const std::string& path, OnLine on_line) {
             if (end == token.c_str() || *end != '\0' || !std::isfinite(v)) {
                 throw std::runtime_error(path + ", line " + std::to_string(line_no) + ": '" +
                                          token + "' is not a finite number");
+            }
+            // Every C-MAPSS quantity (unit, cycle, settings, sensors, remaining life) is far
+            // inside this; beyond it the window slopes and the scores would overflow.
+            if (std::fabs(v) > 1e9) {
+                throw std::runtime_error(path + ", line " + std::to_string(line_no) + ": " + token +
+                                         " is outside +-1e9, not a C-MAPSS value");
             }
             numbers.push_back(v);
         }
@@ -188,7 +202,7 @@ void write_svg(const std::string& path, const prognos::Vector& truth, const prog
         << "' font-family='sans-serif' font-size='12'>\n"
         << "<rect width='100%' height='100%' fill='white'/>\n"
         << "<text x='" << size / 2 << "' y='20' text-anchor='middle'>C-MAPSS FD001: predicted "
-        << "vs true RUL of 100 test engines</text>\n"
+        << "vs true RUL of " << truth.size() << " test engines</text>\n"
         << "<line x1='" << x(0) << "' y1='" << y(0) << "' x2='" << x(top) << "' y2='" << y(top)
         << "' stroke='#999' stroke-dasharray='4'/>\n";
     for (int tick = 0; tick <= top; tick += 40) {
@@ -245,17 +259,29 @@ Model make_model(const std::vector<std::string>& sensors, const Options& o) {
 int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     try {
+        // An unwritable plot path is found now, not after a minute of training. Appending
+        // to nothing truncates no existing file; a file created only for the check goes again.
+        {
+            const bool existed = std::ifstream(o.svg).good();
+            if (!std::ofstream(o.svg, std::ios::app)) {
+                throw std::runtime_error("cannot write " + o.svg);
+            }
+            if (!existed) {
+                std::remove(o.svg.c_str());
+            }
+        }
         const prognos::Table train = read_cmapss(o.data + "/train_FD001.txt");
         const prognos::Table test = read_cmapss(o.data + "/test_FD001.txt");
         const std::string truth_path = o.data + "/RUL_FD001.txt";
         const prognos::Vector truth = read_true_rul(truth_path);
         const auto& test_units = test.column(std::string_view{"unit"}).numbers();
-        const double engines = *std::max_element(test_units.begin(), test_units.end());
-        if (static_cast<double>(truth.size()) != engines) {
+        // Units are whole numbers from 1 up to 1e9 (checked on reading), so this is exact.
+        const auto engines =
+            static_cast<long long>(*std::max_element(test_units.begin(), test_units.end()));
+        if (static_cast<long long>(truth.size()) != engines) {
             throw std::runtime_error(truth_path + " has " + std::to_string(truth.size()) +
                                      " remaining lives but the test file has " +
-                                     std::to_string(static_cast<long long>(engines)) +
-                                     " engines; it needs one per engine");
+                                     std::to_string(engines) + " engines; it needs one per engine");
         }
 
         const auto sensors = informative_sensors(train);
@@ -348,8 +374,9 @@ int main(int argc, char** argv) {
 
         const double rmse = prognos::root_mean_squared_error(truth, pred);
         const double score = prognos::phm08_score(truth, pred);
-        std::printf("\ntest engines at their last cycle (100 engines, true RUL from "
-                    "RUL_FD001.txt):\n");
+        std::printf("\ntest engines at their last cycle (%lld engines, true RUL from "
+                    "RUL_FD001.txt):\n",
+                    engines);
         std::printf("  RMSE        %.2f cycles   (target <= 16; published LSTM 16.14, deep CNN "
                     "12.61)\n",
                     rmse);

@@ -110,9 +110,7 @@ int main(int argc, char** argv) {
         // Load: Type (L/M/H) is read as a category; everything else numeric.
         const prognos::Table data = prognos::read_csv(options.data);
         const prognos::Table X = data.drop(ai4i::not_features);
-        const prognos::Labels labels =
-            prognos::labels_from_column(data.column(std::string_view{ai4i::target}));
-        const prognos::IntVector& y = labels.y;
+        const prognos::IntVector y = ai4i::failure_labels(data);
         std::printf("AI4I 2020: %zu rows, %zu features, %d failures (%.1f%%)\n",
                     X.rows(),
                     X.cols(),

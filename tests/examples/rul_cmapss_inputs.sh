@@ -62,7 +62,20 @@ fresh
 : >"$work/d/train_FD001.txt"
 expect_failure "train_FD001.txt holds no data" --data "$work/d"
 
+fresh
+sed -i '9s/^[^ ]*/1e300/' "$work/d/test_FD001.txt"
+expect_failure "test_FD001.txt, line 9: 1e300 is outside +-1e9" --data "$work/d"
+
+fresh
+sed -i '4s/.*/1e308/' "$work/d/RUL_FD001.txt"
+expect_failure "RUL_FD001.txt, line 4: 1e308 is outside +-1e9" --data "$work/d"
+
+# Found before any training: the message comes with nothing printed on stdout.
 expect_failure "cannot write /nonexistent-dir/plot.svg" --svg /nonexistent-dir/plot.svg
+if [ -s "$work/out" ]; then
+    echo "FAILED: an unwritable --svg was found only after training" >&2
+    exit 1
+fi
 
 # The real files: a small forest runs end to end and writes the plot.
 "$program" --trees 10 --svg "$work/plot.svg" >"$work/out"
