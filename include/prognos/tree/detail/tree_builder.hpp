@@ -361,13 +361,17 @@ private:
 
     // Appends the node of rows [start, end) as a leaf (linked to its parent), then searches its
     // split and partitions its rows by it. The split is applied only by apply_split.
+    // `class_totals`, when given (classification only), are the node's per-class weight sums
+    // as its parent's partition added them up, in the same row order node_statistics would,
+    // so they are the same numbers without another pass over the rows.
     Grown add_node(FlatTree& tree,
                    std::size_t start,
                    std::size_t end,
                    int depth,
                    int parent,
                    bool is_left,
-                   Random& rng) {
+                   Random& rng,
+                   const double* class_totals = nullptr) {
         Grown g;
         g.id = static_cast<int>(tree.feature.size());
         g.start = start;
@@ -377,7 +381,7 @@ private:
         if (parent >= 0) {
             (is_left ? tree.left : tree.right)[static_cast<std::size_t>(parent)] = g.id;
         }
-        const bool pure = node_statistics(start, end, node_value_.data());
+        const bool pure = node_statistics(start, end, node_value_.data(), class_totals);
         tree.values.insert(tree.values.end(), node_value_.begin(), node_value_.end());
         tree.feature.push_back(-1);
         tree.threshold.push_back(0.0);
@@ -438,11 +442,23 @@ private:
         };
 
         std::vector<Pending> stack;
+        // Classification: the class totals of each pending node (k_ values per entry, in stack
+        // order), from its parent's partition.
+        std::vector<double> totals;
+        std::vector<double> popped(k_);
         stack.push_back({0, m_, 0, -1, false});
         while (!stack.empty()) {
             const Pending p = stack.back();
             stack.pop_back();
-            const Grown g = add_node(tree, p.start, p.end, p.depth, p.parent, p.is_left, rng);
+            const double* known = nullptr;
+            if (classification() && p.parent >= 0) {
+                std::copy(
+                    totals.end() - static_cast<std::ptrdiff_t>(k_), totals.end(), popped.begin());
+                totals.resize(totals.size() - k_);
+                known = popped.data();
+            }
+            const Grown g =
+                add_node(tree, p.start, p.end, p.depth, p.parent, p.is_left, rng, known);
             if (!g.splittable) {
                 continue;
             }
@@ -450,6 +466,10 @@ private:
             // Right first so that the left child is popped next: pre-order numbering.
             stack.push_back({g.cut, g.end, g.depth + 1, g.id, false});
             stack.push_back({g.start, g.cut, g.depth + 1, g.id, true});
+            if (classification()) {
+                totals.insert(totals.end(), right_stats_.begin(), right_stats_.end());
+                totals.insert(totals.end(), left_stats_.begin(), left_stats_.end());
+            }
         }
     }
 
@@ -650,11 +670,18 @@ private:
 
     // Writes the node's value (class probabilities or weighted mean) and keeps its totals;
     // returns whether the node is pure (nothing left to separate).
-    bool node_statistics(std::size_t start, std::size_t end, double* value) {
+    bool node_statistics(std::size_t start,
+                         std::size_t end,
+                         double* value,
+                         const double* class_totals = nullptr) {
         std::fill(node_stats_.begin(), node_stats_.end(), 0.0);
         double sq = 0.0;
         double lo = std::numeric_limits<double>::infinity();
         double hi = -lo;
+        if (class_totals != nullptr && classification()) {
+            std::copy(class_totals, class_totals + k_, node_stats_.begin());
+            end = start; // nothing left to sum
+        }
         for (std::size_t k = start; k < end; ++k) {
             add(node_stats_.data(), rows_[k]);
             if (!classification()) {
