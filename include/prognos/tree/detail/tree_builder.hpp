@@ -525,6 +525,17 @@ private:
         }
         m_ = rows_.size();
         scratch_.resize(m_);
+        if (classification()) {
+            row_class_.resize(m_);
+            row_weight_.resize(m_);
+            scratch_class_.resize(m_);
+            scratch_weight_.resize(m_);
+            for (std::size_t k = 0; k < m_; ++k) {
+                const auto r = static_cast<std::size_t>(rows_[k]);
+                row_class_[k] = y_class_[r];
+                row_weight_[k] = weight_[r];
+            }
+        }
         items_.resize(m_);
         perm_.resize(d_);
         std::iota(perm_.begin(), perm_.end(), 0);
@@ -971,88 +982,89 @@ private:
     // Histogram search of feature f; returns 1 (searched), 0 (constant) or -1 (present values
     // all in one bin of a quantile-binned column: the caller searches exactly).
     int scan_histogram(int f, std::size_t start, std::size_t end, Split& best) {
+        // hist_ and hist_rows_ are all zero between calls: each call clears the bins it
+        // filled, so a node of 40 rows does not pay for clearing and scanning all 256 bins.
         const auto fs = static_cast<std::size_t>(f);
         const std::size_t n_node = end - start;
-        const int nb = bins_.n_bins(fs);
-        const auto nbs = static_cast<std::size_t>(nb);
-        std::fill(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(nbs * k_), 0.0);
-        std::fill(hist_rows_.begin(), hist_rows_.begin() + nb, 0);
         std::fill(miss_.begin(), miss_.end(), 0.0);
         n_miss_ = 0;
+        std::size_t first = 256; // lowest and highest bin holding a row
+        std::size_t last = 0;
         const std::uint8_t* code = bins_.codes.data() + fs * n_;
         if (classification()) {
             // The hottest loop of a fit: one pass, class weight into its bin.
             double* hist = hist_.data();
             int* hist_rows = hist_rows_.data();
-            const double* w = weight_.data();
+            const double* w = row_weight_.data();
+            const int* cls = row_class_.data();
             for (std::size_t k = start; k < end; ++k) {
-                const auto r = static_cast<std::size_t>(rows_[k]);
-                const std::size_t b = code[r];
-                const auto c = static_cast<std::size_t>(y_class_[r]);
+                const std::size_t b = code[rows_[k]];
+                const auto c = static_cast<std::size_t>(cls[k]);
                 if (b == kMissingBin) {
-                    miss_[c] += w[r];
+                    miss_[c] += w[k];
                     ++n_miss_;
                 } else {
-                    hist[b * k_ + c] += w[r];
+                    hist[b * k_ + c] += w[k];
                     ++hist_rows[b];
+                    first = std::min(first, b);
+                    last = std::max(last, b);
                 }
             }
         } else {
             for (std::size_t k = start; k < end; ++k) {
                 const int r = rows_[k];
-                const std::uint8_t b = code[r];
+                const std::size_t b = code[r];
                 if (b == kMissingBin) {
                     add(miss_.data(), r);
                     ++n_miss_;
                 } else {
                     add(hist_.data() + b * k_, r);
                     ++hist_rows_[b];
+                    first = std::min(first, b);
+                    last = std::max(last, b);
                 }
             }
         }
-        int first = -1;
-        int last = -1;
-        int non_empty = 0;
-        for (int b = 0; b < nb; ++b) {
-            if (hist_rows_[static_cast<std::size_t>(b)] > 0) {
-                first = first < 0 ? b : first;
-                last = b;
-                ++non_empty;
-            }
-        }
-        if (non_empty == 0) {
-            return 0;
+        if (first > last) {
+            return 0; // every value missing
         }
         const bool exact = bins_.exact[fs] != 0;
-        if (non_empty == 1 && n_miss_ == 0) {
+        if (first == last && n_miss_ == 0) {
+            clear_bin(first);
             return exact ? 0 : -1;
         }
         std::fill(left_stats_.begin(), left_stats_.end(), 0.0);
         std::size_t n_left = 0;
-        int prev = -1;
-        for (int b = first; b <= last; ++b) {
-            const auto bs = static_cast<std::size_t>(b);
-            if (hist_rows_[bs] == 0) {
+        std::size_t prev = 256;
+        for (std::size_t b = first; b <= last; ++b) {
+            if (hist_rows_[b] == 0) {
                 continue;
             }
-            if (prev >= 0) {
+            if (prev < 256) {
                 // Cut between bins prev and b: in an exact column halfway between their
                 // values, else at prev's upper edge.
-                const auto ps = static_cast<std::size_t>(prev);
-                const double t = exact ? split_midpoint(bins_.value[fs][ps], bins_.value[fs][bs])
-                                       : bins_.edges[fs][ps];
+                const double t = exact ? split_midpoint(bins_.value[fs][prev], bins_.value[fs][b])
+                                       : bins_.edges[fs][prev];
                 offer(left_stats_.data(), n_left, n_node, t, f, true, best);
             }
             for (std::size_t c = 0; c < k_; ++c) {
-                left_stats_[c] += hist_[bs * k_ + c];
+                left_stats_[c] += hist_[b * k_ + c];
             }
-            n_left += static_cast<std::size_t>(hist_rows_[bs]);
+            n_left += static_cast<std::size_t>(hist_rows_[b]);
+            clear_bin(b);
             prev = b;
         }
         if (n_miss_ > 0) {
             offer(left_stats_.data(), n_left, n_node, kAllPresent, f, false, best);
         }
         return 1;
+    }
+
+    void clear_bin(std::size_t b) noexcept {
+        std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(b * k_),
+                  hist_.begin() + static_cast<std::ptrdiff_t>((b + 1) * k_),
+                  0.0);
+        hist_rows_[b] = 0;
     }
 
     // Extremely randomized trees: one threshold drawn uniformly in [lo, hi) of the node's
@@ -1147,19 +1159,28 @@ private:
                 const int s = rows_[k];
                 const double v = col[s];
                 const bool go_left = v <= split.threshold || (std::isnan(v) && split.missing_left);
-                const auto c = static_cast<std::size_t>(y_class_[s]);
-                const double w = weight_[static_cast<std::size_t>(s)];
+                const int c = row_class_[k];
+                const double w = row_weight_[k];
                 if (go_left) {
-                    left_stats_[c] += w;
+                    left_stats_[static_cast<std::size_t>(c)] += w;
+                    row_class_[l] = c;
+                    row_weight_[l] = w;
                     rows_[l++] = s;
                 } else {
-                    right_stats_[c] += w;
+                    right_stats_[static_cast<std::size_t>(c)] += w;
+                    scratch_class_[r] = c;
+                    scratch_weight_[r] = w;
                     scratch_[r++] = s;
                 }
             }
-            std::copy(scratch_.begin(),
-                      scratch_.begin() + static_cast<std::ptrdiff_t>(r),
-                      rows_.begin() + static_cast<std::ptrdiff_t>(l));
+            const auto n_right = static_cast<std::ptrdiff_t>(r);
+            const auto at = static_cast<std::ptrdiff_t>(l);
+            std::copy(scratch_.begin(), scratch_.begin() + n_right, rows_.begin() + at);
+            std::copy(
+                scratch_class_.begin(), scratch_class_.begin() + n_right, row_class_.begin() + at);
+            std::copy(scratch_weight_.begin(),
+                      scratch_weight_.begin() + n_right,
+                      row_weight_.begin() + at);
             return l;
         }
         for (std::size_t k = start; k < end; ++k) {
@@ -1200,6 +1221,11 @@ private:
     std::vector<double> weight_;
     std::vector<int> rows_;
     std::vector<int> scratch_;
+    // Classification: the class and weight of rows_[k] at position k, kept in step with rows_
+    // by partition. The histogram scan and the partition then read them in order; looked up
+    // through the row index they would cost two cache misses per row and feature.
+    std::vector<int> row_class_, scratch_class_;
+    std::vector<double> row_weight_, scratch_weight_;
     std::vector<Item> items_;
     std::vector<int> perm_;
     std::vector<double> node_stats_, left_stats_, right_stats_, miss_, hist_;
