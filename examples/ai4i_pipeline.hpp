@@ -8,9 +8,13 @@
 #include <prognos/core/error.hpp>
 #include <prognos/data/labels.hpp>
 #include <prognos/ensemble.hpp>
+#include <prognos/model_selection/train_test_split.hpp>
 #include <prognos/pipeline.hpp>
 #include <prognos/preprocessing.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -60,6 +64,19 @@ inline const std::vector<std::string> not_features = {
     "UDI", "Product ID", "Machine failure", "TWF", "HDF", "PWF", "OSF", "RNF"};
 
 inline const char* target = "Machine failure";
+
+// What every saved AI4I artifact records about its data: the file, the target and the
+// stratified 80/20 split it was trained and scored on.
+inline nlohmann::json data_metadata(const prognos::Split& split, std::uint64_t seed) {
+    return {{"dataset", "AI4I 2020 Predictive Maintenance Dataset (UCI, CC BY 4.0)"},
+            {"target", target},
+            {"split",
+             {{"kind", "stratified"},
+              {"test_size", 0.2},
+              {"seed", seed},
+              {"n_train", split.train.size()},
+              {"n_test", split.test.size()}}}};
+}
 
 // The target column as 0/1 labels, refusing data the examples cannot learn or score from: no
 // rows, labels other than 0 and 1, or only one of the two (a file with the failures filtered

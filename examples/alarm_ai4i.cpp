@@ -196,33 +196,26 @@ int main(int argc, char** argv) {
         // so whoever loads it (GET /model on the server shows this) can judge it.
         const auto rec = prognos::recall_interval(y_test, tuned);
         const auto prec = prognos::precision_interval(y_test, tuned);
-        const nlohmann::json metadata = {
-            {"dataset", "AI4I 2020 Predictive Maintenance Dataset (UCI, CC BY 4.0)"},
-            {"target", ai4i::target},
-            {"split",
-             {{"kind", "stratified"},
-              {"test_size", 0.2},
-              {"seed", 42},
-              {"n_train", split.train.size()},
-              {"n_test", split.test.size()}}},
-            {"model",
-             {{"n_estimators", forest.n_estimators},
-              {"seed", o.forest_seed},
-              {"class_weight", o.balanced ? "balanced" : "none"}}},
-            {"alarm",
-             {{"cost_missed_failure", o.missed},
-              {"cost_false_alarm", o.false_alarm},
-              {"threshold", chosen.threshold},
-              {"chosen_on", "5-fold stratified out-of-fold probabilities of the training rows"}}},
-            {"test_metrics",
-             {{"roc_auc", prognos::roc_auc(y_test, test_score, 1)},
-              {"f1", prognos::f1(y_test, tuned)},
-              {"recall", rec.estimate},
-              {"precision", prec.estimate},
-              {"missed_failures", missed},
-              {"false_alarms", false_alarms},
-              {"cost", cost},
-              {"cost_at_argmax", argmax_cost}}}};
+        nlohmann::json metadata = ai4i::data_metadata(split, 42);
+        metadata.update(
+            {{"model",
+              {{"n_estimators", forest.n_estimators},
+               {"seed", o.forest_seed},
+               {"class_weight", o.balanced ? "balanced" : "none"}}},
+             {"alarm",
+              {{"cost_missed_failure", o.missed},
+               {"cost_false_alarm", o.false_alarm},
+               {"threshold", chosen.threshold},
+               {"chosen_on", "5-fold stratified out-of-fold probabilities of the training rows"}}},
+             {"test_metrics",
+              {{"roc_auc", prognos::roc_auc(y_test, test_score, 1)},
+               {"f1", prognos::f1(y_test, tuned)},
+               {"recall", rec.estimate},
+               {"precision", prec.estimate},
+               {"missed_failures", missed},
+               {"false_alarms", false_alarms},
+               {"cost", cost},
+               {"cost_at_argmax", argmax_cost}}}});
         prognos::io::save(pipeline, o.out, metadata);
         std::printf("saved %s with decision threshold %.3f\n", o.out.c_str(), chosen.threshold);
     } catch (const std::exception& e) {

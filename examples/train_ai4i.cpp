@@ -189,18 +189,10 @@ int main(int argc, char** argv) {
                     static_cast<long>(cm(1, 1)));
 
         // Save the pipeline with what it was trained on and how well it did.
-        const nlohmann::json metadata = {
-            {"dataset", "AI4I 2020 Predictive Maintenance Dataset (UCI, CC BY 4.0)"},
-            {"target", ai4i::target},
-            {"split",
-             {{"kind", "stratified"},
-              {"test_size", 0.2},
-              {"seed", options.seed},
-              {"n_train", split.train.size()},
-              {"n_test", split.test.size()}}},
-            {"model", {{"n_estimators", options.trees}, {"seed", options.seed}}},
-            {"test_metrics", to_json(model)},
-            {"baseline_metrics", to_json(baseline)}};
+        nlohmann::json metadata = ai4i::data_metadata(split, options.seed);
+        metadata.update({{"model", {{"n_estimators", options.trees}, {"seed", options.seed}}},
+                         {"test_metrics", to_json(model)},
+                         {"baseline_metrics", to_json(baseline)}});
         const auto t1 = std::chrono::steady_clock::now();
         prognos::io::save(pipeline, options.out, metadata);
         std::printf("\nsaved %s in %.2f s\n", options.out.c_str(), seconds_since(t1));
